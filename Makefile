@@ -1,0 +1,44 @@
+# The two commands of the README, and their helpers.
+#   make book     build the HTML site into _build/html (sets everything up first)
+#   make test     run every test: data, configuration, strict nbval, -W build, browser
+#   make refresh  re-execute every notebook in place to refresh its stored outputs
+#   make serve    build, then serve the site on http://127.0.0.1:8000
+# Each target creates .venv and installs requirements.txt when needed.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8000
+
+export IPYKERNEL_CELL_NAME := <IPY-INPUT>
+export PYTHONHASHSEED := 0
+
+.PHONY: book test refresh serve setup clean
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo
+	@echo "The book is built: file://$(CURDIR)/_build/html/index.html"
+	@echo "To read it on http://127.0.0.1:$(PORT)/ run: make serve"
+
+test: $(STAMP)
+	@bash scripts/ensure_chromium.sh
+	$(BIN)/python -m pytest
+
+refresh: $(STAMP)
+	$(BIN)/python scripts/execute_notebooks.py
+
+serve: book
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: the pinned torch needs Python 3.11 (set PYTHON=...)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+clean:
+	rm -rf _build

@@ -1,0 +1,81 @@
+"""Load the MNIST files committed in ``data/``, refusing missing or damaged ones.
+
+``torchvision.datasets.MNIST`` reads the four raw IDX files from
+``data/MNIST/raw/``. If one is missing it tries to download it (impossible
+offline) and, if one is truncated or altered, it may fail deep inside a
+parser or, worse, load wrong pixels without a word. :func:`verify_mnist`
+checks every file's size and MD5 first and says which file is wrong and how
+to restore it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+#: The repository's ``data/`` folder, the ``root`` to give torchvision.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+#: name -> (size in bytes, MD5) of the official uncompressed MNIST files.
+MNIST_FILES = {
+    "train-images-idx3-ubyte": (47_040_016, "6bbc9ace898e44ae57da46a324031adb"),
+    "train-labels-idx1-ubyte": (60_008, "a25bea736e30d166cdddb491f175f624"),
+    "t10k-images-idx3-ubyte": (7_840_016, "2646ac647ad5339dbf082846283269ea"),
+    "t10k-labels-idx1-ubyte": (10_008, "27ae3e4e09519cfbb04c329615203637"),
+}
+
+_HOW_TO_RESTORE = (
+    "Restore it from git with `git checkout -- data/MNIST/raw/` "
+    "(run in the repository root), or rebuild all four files with "
+    "`python data/rebuild_mnist.py` (see data/README.md)."
+)
+
+
+class MNISTDataError(RuntimeError):
+    """A committed MNIST file is missing, truncated or altered."""
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_mnist(root: str | Path = DATA_DIR, train: bool | None = None) -> None:
+    """Check the raw MNIST files under ``root/MNIST/raw`` against their checksums.
+
+    ``train=True`` checks the two training files, ``False`` the two test files,
+    ``None`` all four. Raises :class:`MNISTDataError` naming the first bad file.
+    """
+    raw = Path(root) / "MNIST" / "raw"
+    prefix = {True: "train-", False: "t10k-", None: ""}[train]
+    for name, (size, md5) in MNIST_FILES.items():
+        if not name.startswith(prefix):
+            continue
+        path = raw / name
+        if not path.is_file():
+            raise MNISTDataError(f"MNIST file missing: {path}. {_HOW_TO_RESTORE}")
+        actual = path.stat().st_size
+        if actual != size:
+            raise MNISTDataError(
+                f"MNIST file damaged: {path} has {actual:,} bytes, expected {size:,}. {_HOW_TO_RESTORE}"
+            )
+        if _md5(path) != md5:
+            raise MNISTDataError(
+                f"MNIST file damaged: {path} has the right size but the wrong MD5 "
+                f"(expected {md5}). {_HOW_TO_RESTORE}"
+            )
+
+
+def load_mnist(train: bool = True, root: str | Path = DATA_DIR, transform=None):
+    """The MNIST training (60,000) or test (10,000) set as a torchvision dataset.
+
+    The files are verified first (:func:`verify_mnist`); ``download=True`` is
+    passed as the book promises, and finds everything already in place.
+    """
+    from torchvision.datasets import MNIST
+
+    verify_mnist(root, train=train)
+    return MNIST(root=str(root), train=train, download=True, transform=transform)

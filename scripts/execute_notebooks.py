@@ -1,0 +1,53 @@
+"""Re-execute the chapter notebooks in place, refreshing their stored outputs.
+
+    make refresh                                  # every notebook in chapters/
+    .venv/bin/python scripts/execute_notebooks.py chapters/01_softmax.ipynb
+
+Runs each notebook top to bottom in a fresh kernel of this environment, from the
+notebook's own folder, exactly as ``pytest --nbval`` will, then writes it back.
+Widget state and execution timings are not stored (they change on every run and
+the site does not need them). Commit the refreshed notebooks together with the
+code change that produced them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def execute(path: Path) -> float:
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(
+        nb,
+        timeout=1800,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+        store_widget_state=False,
+    ).execute()
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("IPYKERNEL_CELL_NAME", "<IPY-INPUT>")
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    paths = [Path(a).resolve() for a in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
+    for path in paths:
+        print(f"executing {path} ...", flush=True)
+        print(f"  done in {execute(path):.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
