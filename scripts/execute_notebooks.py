@@ -32,8 +32,9 @@ def execute(path: Path) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
-        store_widget_state=False,
     ).execute()
+    # Widget state changes on every run and the static site does not use it
+    # (nbclient's output-widget capture needs it during execution).
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     return time.perf_counter() - start

@@ -26,7 +26,7 @@ def test_every_page_is_in_the_toc_and_only_once():
         str(p.relative_to(ROOT).with_suffix(""))
         for folder in PAGES_DIRS
         for p in (ROOT / folder).rglob("*")
-        if p.suffix in (".ipynb", ".md") and ".ipynb_checkpoints" not in p.parts
+        if p.suffix in (".ipynb", ".md") and not any(part.startswith(".") for part in p.parts)
     }
     missing = sorted(pages - set(entries))
     assert not missing, f"pages not in _toc.yml (add them, or delete them): {missing}"

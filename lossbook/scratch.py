@@ -1,0 +1,84 @@
+"""The book's from-scratch loss functions, gathered in one place.
+
+Each function is written, explained and checked against ``torch.nn.functional``
+in its chapter; this module holds the final version of each, character for
+character as the chapter defines it (a test compares the two), so that later
+chapters can import what earlier chapters built instead of repeating it:
+
+- ``softmax`` from chapter 1,
+- ``log_softmax`` from chapter 2,
+- ``nll_loss`` from chapter 3,
+- ``cross_entropy`` from chapter 4.
+
+They take the same arguments, in the same order, as their namesakes in
+``torch.nn.functional``, so each can be swapped for the other.
+"""
+
+import torch
+
+
+def softmax(input, dim):
+    shifted = input - input.amax(dim=dim, keepdim=True)
+    exps = shifted.exp()
+    return exps / exps.sum(dim=dim, keepdim=True)
+
+
+def log_softmax(input, dim):
+    shifted = input - input.amax(dim=dim, keepdim=True)
+    return shifted - shifted.exp().sum(dim=dim, keepdim=True).log()
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    if input.dim() == 1:  # one example without a batch: input (C,), target ()
+        loss = nll_loss(input[None], target[None], weight, ignore_index,
+                        reduction)
+        return loss[0] if reduction == "none" else loss
+    keep = target != ignore_index
+    safe_target = torch.where(keep, target, 0)  # valid index; masked below
+    # the target's entry of each row, at every position for K-dim input
+    picked = input.gather(1, safe_target.unsqueeze(1)).squeeze(1)
+    w = torch.ones_like(picked) if weight is None else weight[safe_target]
+    w = torch.where(keep, w, 0)
+    losses = torch.where(keep, -picked * w, 0)
+    if reduction == "none":
+        return losses
+    if reduction == "sum":
+        return losses.sum()
+    if reduction == "mean":
+        return losses.sum() / w.sum()  # divided by the weights' sum, not N
+    raise ValueError(
+        f"reduction must be 'none', 'mean' or 'sum', not {reduction!r}")
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100,
+                  reduction="mean", label_smoothing=0.0):
+    if input.dim() == 1:  # one example: input (C,), target () or (C,)
+        loss = cross_entropy(input[None], target[None], weight, ignore_index,
+                             reduction, label_smoothing)
+        return loss[0] if reduction == "none" else loss
+    n_classes = input.shape[1]
+    logp = log_softmax(input, dim=1)
+    # weight as a (1, C, 1, ...) tensor, to multiply logp of shape (N, C, ...)
+    shape = (1, -1) + (1,) * (input.dim() - 2)
+    w = 1.0 if weight is None else weight.view(shape)
+
+    if target.is_floating_point():  # class probabilities, shaped like input
+        q = target * (1 - label_smoothing) + label_smoothing / n_classes
+        losses = -(w * q * logp).sum(dim=1)
+        if reduction == "mean":  # a plain mean over examples (and positions)
+            return losses.sum() / losses.numel()
+        return losses.sum() if reduction == "sum" else losses
+
+    nll = nll_loss(logp, target, weight, ignore_index, reduction)
+    if label_smoothing == 0.0:
+        return nll
+    # The smoothing term: -sum_c w_c log p_c, with the same reduction as nll.
+    keep = target != ignore_index
+    smooth = torch.where(keep, -(w * logp).sum(dim=1), 0)
+    if reduction == "mean":  # divide by the total weight that nll_loss uses
+        safe = torch.where(keep, target, 0)  # any valid index; masked out
+        total = keep.sum() if weight is None else (weight[safe] * keep).sum()
+        smooth = smooth.sum() / total
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return (1 - label_smoothing) * nll + label_smoothing / n_classes * smooth
