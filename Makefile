@@ -13,6 +13,10 @@ PORT   ?= 8000
 
 export IPYKERNEL_CELL_NAME := <IPY-INPUT>
 export PYTHONHASHSEED := 0
+# Two PyTorch threads that spin while they wait for each other slow training
+# many times over when anything else uses a core; waiting passively costs
+# almost nothing on an idle machine.
+export OMP_WAIT_POLICY := PASSIVE
 
 .PHONY: book test refresh serve setup clean
 

@@ -43,6 +43,7 @@ def execute(path: Path) -> float:
 def main(argv: list[str]) -> int:
     os.environ.setdefault("IPYKERNEL_CELL_NAME", "<IPY-INPUT>")
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     paths = [Path(a).resolve() for a in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
     for path in paths:
         print(f"executing {path} ...", flush=True)

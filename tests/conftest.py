@@ -9,6 +9,7 @@ import pytest
 # a temporary file whose name changes on every run.
 os.environ.setdefault("IPYKERNEL_CELL_NAME", "<IPY-INPUT>")
 os.environ.setdefault("PYTHONHASHSEED", "0")
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see the Makefile
 
 ROOT = Path(__file__).resolve().parent.parent
 
