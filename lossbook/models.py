@@ -1,0 +1,54 @@
+"""The two MNIST models of the book, as chapters 6 and 7 define them.
+
+``CNN`` returns logits and is trained with ``nn.CrossEntropyLoss``;
+``Net`` returns log-probabilities and is trained with ``nn.NLLLoss``. Each
+chapter writes its model out and explains it; this module holds the same
+source, character for character (a test compares them), for the chapters
+that train them again.
+"""
+
+import torch.nn.functional as F
+from torch import nn
+
+
+class CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layer1 = nn.Sequential(
+            nn.Conv2d(1, 32, kernel_size=3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+        )
+        self.layer2 = nn.Sequential(
+            nn.Conv2d(32, 64, kernel_size=3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+        )
+        self.fc = nn.Linear(7 * 7 * 64, 10)
+        nn.init.xavier_uniform_(self.fc.weight)
+
+    def forward(self, x):
+        x = self.layer1(x)
+        x = self.layer2(x)
+        x = x.flatten(1)  # (N, 64, 7, 7) -> (N, 3136), for any memory layout
+        # logits: no softmax here, nn.CrossEntropyLoss applies log-softmax
+        return self.fc(x)
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 10, kernel_size=5)
+        self.conv2 = nn.Conv2d(10, 20, kernel_size=5)
+        self.conv2_drop = nn.Dropout2d()
+        self.fc1 = nn.Linear(320, 50)
+        self.fc2 = nn.Linear(50, 10)
+
+    def forward(self, x):
+        x = F.relu(F.max_pool2d(self.conv1(x), 2))
+        x = F.relu(F.max_pool2d(self.conv2_drop(self.conv2(x)), 2))
+        x = x.flatten(1)  # (N, 20, 4, 4) -> (N, 320)
+        x = F.relu(self.fc1(x))
+        x = F.dropout(x, training=self.training)
+        x = self.fc2(x)
+        return F.log_softmax(x, dim=1)  # log-probabilities

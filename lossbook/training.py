@@ -1,0 +1,131 @@
+"""Training and evaluation loops shared by the MNIST chapters (5 to 9).
+
+The whole of MNIST fits in memory as one tensor (60,000 x 1 x 28 x 28 float32
+is 188 MB), so the loops below index it directly instead of going through a
+``DataLoader`` that converts one PIL image at a time; chapter 5 measures the
+difference. Everything is deterministic for a given seed, thread count and
+machine: the order of the batches comes from its own ``torch.Generator``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from lossbook.data import load_mnist
+
+#: Mean and standard deviation of the 60,000 training images' pixels, scaled
+#: to [0, 1]. Chapter 5 computes them from the data and checks these values.
+MNIST_MEAN = 0.1307
+MNIST_STD = 0.3081
+
+
+def default_device() -> str:
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def mnist_tensors(train: bool, device: str | torch.device = "cpu", normalize: bool = True):
+    """MNIST as two tensors: images ``(N, 1, 28, 28)`` float32 and labels ``(N,)`` int64.
+
+    ``normalize=True`` standardises the pixels with :data:`MNIST_MEAN` and
+    :data:`MNIST_STD`; ``False`` leaves them in [0, 1].
+    """
+    ds = load_mnist(train=train)
+    images = ds.data.unsqueeze(1).float().div_(255)
+    if normalize:
+        images = (images - MNIST_MEAN) / MNIST_STD
+    return images.to(device), ds.targets.to(device)
+
+
+def batches(n: int, batch_size: int, generator: torch.Generator | None = None) -> Iterator[torch.Tensor]:
+    """Index tensors that cover ``range(n)`` once, shuffled when a generator is given."""
+    order = torch.randperm(n, generator=generator) if generator is not None else torch.arange(n)
+    yield from order.split(batch_size)
+
+
+@torch.inference_mode()
+def predict(model: nn.Module, images: torch.Tensor, batch_size: int = 2000) -> torch.Tensor:
+    """The model's outputs for all images, in evaluation mode, without autograd."""
+    was_training = model.training
+    model.eval()
+    try:
+        return torch.cat([model(images[i : i + batch_size]) for i in range(0, len(images), batch_size)])
+    finally:
+        model.train(was_training)
+
+
+def accuracy(outputs: torch.Tensor, labels: torch.Tensor) -> float:
+    """Fraction of rows whose largest output is at the label (logits, probabilities or log-probabilities)."""
+    return (outputs.argmax(dim=1) == labels).float().mean().item()
+
+
+@dataclass
+class Epoch:
+    epoch: int
+    train_loss: float  # mean of the batch losses of this epoch
+    test_accuracy: float
+    seconds: float  # training time of this epoch, evaluation excluded
+
+    def __str__(self) -> str:
+        return (
+            f"epoch {self.epoch:2d}  train loss {self.train_loss:.4f}  "
+            f"test accuracy {100 * self.test_accuracy:.2f}%"
+        )
+
+
+def train(
+    model: nn.Module,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    train_data: tuple[torch.Tensor, torch.Tensor],
+    test_data: tuple[torch.Tensor, torch.Tensor],
+    epochs: int,
+    batch_size: int,
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
+    seed: int = 0,
+    log: Callable[[str], None] | None = print,
+    batch_losses: list[float] | None = None,
+) -> list[Epoch]:
+    """Train for ``epochs`` passes over ``train_data``; evaluate on ``test_data`` after each.
+
+    ``loss_fn(model(x), y)`` is the loss, so the same loop trains a model that
+    returns logits with ``nn.CrossEntropyLoss()`` and one that returns
+    log-probabilities with ``nn.NLLLoss()``. ``scheduler.step()`` is called
+    after every batch (one-cycle schedules count batches). Each epoch's summary
+    goes to ``log``; the loss of every batch is appended to ``batch_losses``.
+    """
+    images, labels = train_data
+    generator = torch.Generator().manual_seed(seed)
+    history = []
+    for epoch in range(1, epochs + 1):
+        model.train()
+        start = time.perf_counter()
+        total, count = torch.zeros((), device=images.device), 0
+        for idx in batches(len(images), batch_size, generator):
+            idx = idx.to(images.device)
+            loss = loss_fn(model(images[idx]), labels[idx])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
+            total += loss.detach()
+            count += 1
+            if batch_losses is not None:
+                batch_losses.append(loss.item())
+        seconds = time.perf_counter() - start
+        test_accuracy = accuracy(predict(model, test_data[0]), test_data[1])
+        history.append(Epoch(epoch, (total / count).item(), test_accuracy, seconds))
+        if log is not None:
+            log(str(history[-1]))
+    return history
+
+
+def confusion_matrix(outputs: torch.Tensor, labels: torch.Tensor, n_classes: int = 10) -> torch.Tensor:
+    """``m[i, j]`` counts the examples of class ``i`` predicted as class ``j`` (int64, on the CPU)."""
+    predicted = outputs.argmax(dim=1).cpu()
+    return torch.bincount(labels.cpu() * n_classes + predicted, minlength=n_classes**2).view(n_classes, n_classes)
