@@ -24,10 +24,6 @@ MNIST_MEAN = 0.1307
 MNIST_STD = 0.3081
 
 
-def default_device() -> str:
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
 def mnist_tensors(train: bool, device: str | torch.device = "cpu", normalize: bool = True):
     """MNIST as two tensors: images ``(N, 1, 28, 28)`` float32 and labels ``(N,)`` int64.
 
