@@ -5,7 +5,8 @@
 #   make portability  strict nbval of every chapter on a simulated foreign CPU
 #   make refresh  re-execute every notebook in place to refresh its stored outputs
 #   make serve    build, then serve the site on http://127.0.0.1:8000
-# Each target creates .venv and installs requirements.txt when needed.
+#   make lock     re-resolve requirements.txt from requirements.in (needs PyPI)
+# Each target creates .venv and syncs it to the lock, requirements.txt, when needed.
 
 PYTHON ?= python3.11
 VENV   := .venv
@@ -25,7 +26,7 @@ export OMP_WAIT_POLICY := PASSIVE
 # changes the last bits of a training run; the compared outputs must not change.
 FOREIGN := ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 LOSSBOOK_THREADS=1
 
-.PHONY: book test portability refresh serve setup clean
+.PHONY: book test portability refresh serve setup lock clean
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -48,11 +49,22 @@ serve: book
 
 setup: $(STAMP)
 
+# Exactly the lock: every pin hash-checked, then pip-sync removes whatever the
+# lock does not list (lossbook too), then lossbook goes back in, editable.
 $(STAMP): requirements.txt pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: the pinned torch needs Python 3.11 (set PYTHON=...)"; exit 1; }
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found. The lock and the notebooks' stored outputs were made with Python 3.11, so the book uses it; torch 2.14.1 also has wheels for 3.12 and 3.13 (untested here: set PYTHON=...)."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.txt
+	$(BIN)/pip-sync requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Resolves every package with PyPI and hashes it, keeping the current pins
+# wherever requirements.in still allows them, then derives binder's file.
+lock: $(STAMP)
+	$(BIN)/uv pip compile --quiet --universal --generate-hashes --python-version 3.11 \
+		--custom-compile-command "make lock" requirements.in -o requirements.txt
+	$(BIN)/python scripts/lock.py
 
 clean:
 	rm -rf _build

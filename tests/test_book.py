@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
+import importlib.util
+import json
 import re
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
+from packaging.markers import Marker
 
 from tests.book import ROOT, load_yaml, notebooks, read_notebook, source_of, toc_entries
 
@@ -72,38 +78,128 @@ def test_notebook_follows_the_conventions(path):
         )
 
 
-def test_requirements_pin_every_direct_dependency():
-    lines = [
-        line.split("#")[0].strip()
-        for line in (ROOT / "requirements.txt").read_text().splitlines()
-    ]
-    specs = [line for line in lines if line and line != "-e ."]
-    loose = [s for s in specs if not re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.+]+", s)]
-    assert not loose, f"pin these exactly with ==: {loose}"
-    names = {s.split("==")[0].lower() for s in specs}
-    for needed in ("torch", "torchvision", "jupyter-book", "nbval", "matplotlib", "ipykernel",
-                   "ipywidgets", "pytest", "sphinx", "myst-nb", "sphinx-book-theme"):
-        assert needed in names
+def _load_lock_script():
+    spec = importlib.util.spec_from_file_location("lock", ROOT / "scripts" / "lock.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
-def _pins(path: Path) -> dict[str, str]:
+lock = _load_lock_script()
+
+
+def _direct_pins() -> dict[str, str]:
+    """requirements.in: name -> version."""
     pins = {}
-    for line in path.read_text().splitlines():
+    for line in (ROOT / "requirements.in").read_text().splitlines():
         line = line.split("#")[0].strip()
-        if "==" in line:
-            name, version = line.split("==")
-            pins[name.lower()] = version
+        if line:
+            match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([\w.+!-]+)", line)
+            assert match, f"requirements.in: pin {line!r} exactly with =="
+            pins[lock.canonical(match[1])] = match[2]
     return pins
 
 
+def test_lock_pins_and_hashes_every_package():
+    text = (ROOT / "requirements.txt").read_text()
+    assert "make lock" in text.split("\n", 2)[1], "requirements.txt must say how it is generated"
+    entries = [
+        line for line in text.replace("\\\n", " ").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert len(entries) > 100
+    pin = r"[a-z0-9][a-z0-9._-]*==[\w.+!-]+( ; [^\\]+?)?( +--hash=sha256:[0-9a-f]{64})+"
+    loose = [entry for entry in entries if not re.fullmatch(pin, entry)]
+    assert not loose, f"not `name==version --hash=sha256:...` (edit requirements.in, then run make lock): {loose}"
+
+
+def test_lock_pins_each_direct_dependency_at_its_version():
+    direct = _direct_pins()
+    for needed in ("torch", "torchvision", "jupyter-book", "nbval", "matplotlib", "ipykernel",
+                   "ipywidgets", "pytest", "sphinx", "myst-nb", "sphinx-book-theme", "pyyaml"):
+        assert needed in direct, f"requirements.in must name {needed}"
+    locked: dict[str, set[str]] = {}
+    for pin in lock.read_lock():
+        locked.setdefault(pin.name, set()).add(pin.version)
+        assert pin.hashes, f"{pin.name} has no hash"
+    stale = {name: (version, locked.get(name)) for name, version in direct.items()
+             if locked.get(name) != {version}}
+    assert not stale, f"requirements.in and requirements.txt disagree (run make lock): {stale}"
+
+
+def _installed() -> dict[str, importlib.metadata.Distribution]:
+    """Every distribution in this interpreter's site-packages (not a stray *.egg-info elsewhere on sys.path)."""
+    paths = sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")})
+    return {lock.canonical(d.metadata["Name"]): d for d in importlib.metadata.distributions(path=paths)}
+
+
+def test_venv_is_exactly_the_lock():
+    wanted = {pin.name: pin.version for pin in lock.read_lock() if not pin.marker or Marker(pin.marker).evaluate()}
+    dists = _installed()
+    lossbook = dists.pop("lossbook", None)
+    assert lossbook and lossbook.version == "0.1.0", "lossbook is not installed: run make setup"
+    direct_url = json.loads(lossbook.read_text("direct_url.json") or "{}")
+    assert direct_url.get("dir_info", {}).get("editable"), "lossbook must be installed editable: run make setup"
+    installed = {name: dist.version for name, dist in dists.items()}
+    differ = {name: (installed.get(name), wanted.get(name))
+              for name in installed.keys() | wanted.keys() if installed.get(name) != wanted.get(name)}
+    assert not differ, f"(installed, locked) versions differ; run make setup to sync .venv to the lock: {differ}"
+
+
+def test_binder_file_is_derived_from_the_lock():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "lock.py"), "--check"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_binder_installs_the_same_versions():
-    book, binder = _pins(ROOT / "requirements.txt"), _pins(ROOT / "binder" / "requirements.txt")
-    assert binder["torch"] == book["torch"] + "+cpu"
-    assert binder["torchvision"] == book["torchvision"] + "+cpu"
-    for name, version in binder.items():
-        if name not in ("torch", "torchvision"):
-            assert book.get(name) == version, f"binder pins {name}=={version}, the book {book.get(name)}"
+    locked = {(pin.name, pin.version) for pin in lock.read_lock()}
+    binder = []
+    for line in (ROOT / "binder" / "requirements.txt").read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "--extra-index-url")):
+            name, version = line.split(";")[0].strip().split("==")
+            binder.append((lock.canonical(name), version))
+    names = {name for name, _ in binder}
+    assert names >= set(lock.RUNTIME) and not any(lock.cuda_only(name) for name in names)
+    for name, version in binder:
+        if name in ("torch", "torchvision"):
+            assert version.endswith("+cpu"), f"binder must install the CPU build of {name}"
+            version = version.removesuffix("+cpu")
+        assert (name, version) in locked, f"binder pins {name}=={version}, which the lock does not"
     assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+
+
+def _imported_modules() -> set[str]:
+    """Top-level modules imported by the tests, lossbook, the scripts, the extension and the chapters."""
+    sources = [p.read_text() for folder in ("tests", "lossbook", "scripts", "_ext", "data")
+               for p in (ROOT / folder).glob("*.py")]
+    for path in notebooks():
+        for cell in read_notebook(path).cells:
+            if cell.cell_type == "code":
+                sources.append("\n".join(line for line in cell.source.splitlines()
+                                         if not line.lstrip().startswith(("%", "!"))))
+    modules = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                modules.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module.split(".")[0])
+    return modules
+
+
+def test_every_imported_package_is_a_declared_dependency():
+    direct = _direct_pins()
+    providers = importlib.metadata.packages_distributions()
+    local = {"tests", "lossbook", "__future__"} | {p.stem for p in (ROOT / "_ext").glob("*.py")}
+    undeclared = {}
+    for module in sorted(_imported_modules() - set(sys.stdlib_module_names) - local):
+        dists = {lock.canonical(d) for d in providers.get(module, [])}
+        if not dists & direct.keys():
+            undeclared[module] = sorted(dists)
+    assert not undeclared, f"imported but not in requirements.in (module: installed by): {undeclared}"
 
 
 def test_ci_runs_the_readme_test_command_and_nothing_else():
