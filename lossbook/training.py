@@ -37,6 +37,33 @@ def mnist_tensors(train: bool, device: str | torch.device = "cpu", normalize: bo
     return images.to(device), ds.targets.to(device)
 
 
+#: Training images held out to validate on: the book's recipes were chosen,
+#: and the training runs are watched, on these; the test set is scored once.
+N_VALIDATION = 5_000
+
+
+def validation_split(n: int = 60_000, n_validation: int = N_VALIDATION, seed: int = 0):
+    """Indices ``(train, validation)`` that split ``range(n)`` once, reproducibly.
+
+    A permutation drawn from its own generator seeded with ``seed``: the same
+    split on every machine and in every chapter. Both index tensors are sorted.
+    """
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    return order[n_validation:].sort().values, order[:n_validation].sort().values
+
+
+def mnist_splits(device: str | torch.device = "cpu", normalize: bool = True):
+    """``(train, validation, test)``, each an ``(images, labels)`` pair.
+
+    55,000 and 5,000 of the training images (:func:`validation_split`) and the
+    10,000 test images, as :func:`mnist_tensors` gives them.
+    """
+    images, labels = mnist_tensors(train=True, device=device, normalize=normalize)
+    train_idx, val_idx = (i.to(images.device) for i in validation_split(len(images)))
+    test = mnist_tensors(train=False, device=device, normalize=normalize)
+    return (images[train_idx], labels[train_idx]), (images[val_idx], labels[val_idx]), test
+
+
 def batches(n: int, batch_size: int, generator: torch.Generator | None = None) -> Iterator[torch.Tensor]:
     """Index tensors that cover ``range(n)`` once, shuffled when a generator is given."""
     order = torch.randperm(n, generator=generator) if generator is not None else torch.arange(n)

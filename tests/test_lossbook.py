@@ -9,7 +9,17 @@ import torch
 from torch import nn
 
 from lossbook import models
-from lossbook.training import MNIST_MEAN, MNIST_STD, accuracy, batches, confusion_matrix, predict, train
+from lossbook.training import (
+    MNIST_MEAN,
+    MNIST_STD,
+    N_VALIDATION,
+    accuracy,
+    batches,
+    confusion_matrix,
+    predict,
+    train,
+    validation_split,
+)
 from tests.book import ROOT, top_level_defs
 
 CHAPTER_OF_MODEL = {"CNN": "06_cnn_cross_entropy", "Net": "07_net_nll_loss"}
@@ -83,3 +93,14 @@ def test_train_learns_a_separable_problem_and_logs_each_epoch():
     assert history[-1].test_accuracy > 0.95
     assert history[-1].train_loss < history[0].train_loss
     assert lines[0].startswith("epoch  1  train loss ")
+
+
+def test_validation_split_is_fixed_disjoint_and_covers_the_training_set():
+    train_idx, val_idx = validation_split()
+    assert len(train_idx) == 55_000 and len(val_idx) == N_VALIDATION == 5_000
+    assert torch.equal(torch.cat([train_idx, val_idx]).sort().values, torch.arange(60_000))
+    # the same split on every machine and PyTorch version that the book supports
+    assert val_idx[:8].tolist() == [1, 3, 47, 49, 80, 83, 109, 111]
+    assert int(val_idx.sum()) == 149_911_330
+    again_train, again_val = validation_split()
+    assert torch.equal(train_idx, again_train) and torch.equal(val_idx, again_val)
