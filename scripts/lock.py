@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements.txt"
 BINDER = ROOT / "binder" / "requirements.txt"
 
-# What the notebooks import; with everything these need, it is what Binder
+# What the notebooks import (myst-nb for `glue`); with everything these need, it is what Binder
 # installs (repo2docker brings Jupyter itself).
-RUNTIME = ("torch", "torchvision", "numpy", "matplotlib", "ipykernel", "ipywidgets")
+RUNTIME = ("torch", "torchvision", "numpy", "matplotlib", "ipykernel", "ipywidgets", "myst-nb")
 # Installed from PyTorch's CPU index as <version>+cpu: the same code without CUDA.
 CPU_BUILDS = ("torch", "torchvision")
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
