@@ -151,3 +151,22 @@ def test_no_wall_clock_assert(path):
                     f"code cell {i} asserts a wall-clock time: {line.strip()!r}; "
                     "compare two timings of one run (a ratio with a wide margin), "
                     "or leave speed to the benchmark")
+
+
+GLUE_TEXT = "application/papermill.record/text/plain"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids)
+def test_glued_values_are_plain_python(path):
+    """{glue:text}`name:.2f` formats the value's text; `np.float64(0.5)` or
+    `tensor(0.5)` cannot be formatted and breaks the site's build."""
+    for i, cell in enumerate(_code_cells(path)):
+        for out in cell.get("outputs", []):
+            text = out.get("data", {}).get(GLUE_TEXT)
+            if text is None:
+                continue
+            try:
+                ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                pytest.fail(f"code cell {i} glues {text!r}: glue a Python int, float "
+                            "or str (float(x), x.item()), not a NumPy or torch value")
