@@ -6,6 +6,8 @@
 #   make refresh  re-execute every notebook in place to refresh its stored outputs
 #   make serve    build, then serve the site on http://127.0.0.1:8000
 #   make lock     re-resolve requirements.txt from requirements.in (needs PyPI)
+#   make bench    the benchmark: the book's recipes against the post's (~20 min on
+#                 2 CPU cores); writes bench/results/<machine>.json and .png
 # Each target creates .venv and syncs it to the lock, requirements.txt, when needed.
 
 PYTHON ?= python3.11
@@ -26,7 +28,7 @@ export OMP_WAIT_POLICY := PASSIVE
 # changes the last bits of a training run; the compared outputs must not change.
 FOREIGN := ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 LOSSBOOK_THREADS=1
 
-.PHONY: book test portability refresh serve setup lock clean
+.PHONY: book test portability refresh serve setup lock bench clean
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -43,6 +45,9 @@ portability: $(STAMP)
 
 refresh: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 serve: book
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
