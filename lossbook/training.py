@@ -90,13 +90,13 @@ def accuracy(outputs: torch.Tensor, labels: torch.Tensor) -> float:
 class Epoch:
     epoch: int
     train_loss: float  # mean of the batch losses of this epoch
-    test_accuracy: float
+    val_accuracy: float  # on the validation data, after the epoch
     seconds: float  # training time of this epoch, evaluation excluded
 
     def __str__(self) -> str:
         return (
             f"epoch {self.epoch:2d}  train loss {self.train_loss:.4f}  "
-            f"test accuracy {100 * self.test_accuracy:.2f}%"
+            f"validation accuracy {100 * self.val_accuracy:.2f}%"
         )
 
 
@@ -105,7 +105,7 @@ def train(
     loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
     optimizer: torch.optim.Optimizer,
     train_data: tuple[torch.Tensor, torch.Tensor],
-    test_data: tuple[torch.Tensor, torch.Tensor],
+    val_data: tuple[torch.Tensor, torch.Tensor],
     epochs: int,
     batch_size: int,
     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
@@ -113,13 +113,14 @@ def train(
     log: Callable[[str], None] | None = print,
     batch_losses: list[float] | None = None,
 ) -> list[Epoch]:
-    """Train for ``epochs`` passes over ``train_data``; evaluate on ``test_data`` after each.
+    """Train for ``epochs`` passes over ``train_data``; evaluate on ``val_data`` after each.
 
     ``loss_fn(model(x), y)`` is the loss, so the same loop trains a model that
     returns logits with ``nn.CrossEntropyLoss()`` and one that returns
     log-probabilities with ``nn.NLLLoss()``. ``scheduler.step()`` is called
     after every batch (one-cycle schedules count batches). Each epoch's summary
     goes to ``log``; the loss of every batch is appended to ``batch_losses``.
+    The test set has no place here: the chapters score it once, at the end.
     """
     images, labels = train_data
     generator = torch.Generator().manual_seed(seed)
@@ -140,9 +141,11 @@ def train(
             count += 1
             if batch_losses is not None:
                 batch_losses.append(loss.item())
+        if images.device.type == "cuda":
+            torch.cuda.synchronize(images.device)
         seconds = time.perf_counter() - start
-        test_accuracy = accuracy(predict(model, test_data[0]), test_data[1])
-        history.append(Epoch(epoch, (total / count).item(), test_accuracy, seconds))
+        val_accuracy = accuracy(predict(model, val_data[0]), val_data[1])
+        history.append(Epoch(epoch, (total / count).item(), val_accuracy, seconds))
         if log is not None:
             log(str(history[-1]))
     return history

@@ -90,7 +90,7 @@ def test_train_learns_a_separable_problem_and_logs_each_epoch():
     history = train(model, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.5), (x, y), (x, y),
                     epochs=3, batch_size=64, log=lines.append, batch_losses=losses)
     assert len(history) == 3 and len(lines) == 3 and len(losses) == 24
-    assert history[-1].test_accuracy > 0.95
+    assert history[-1].val_accuracy > 0.95
     assert history[-1].train_loss < history[0].train_loss
     assert lines[0].startswith("epoch  1  train loss ")
 
