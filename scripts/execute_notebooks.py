@@ -44,6 +44,8 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("IPYKERNEL_CELL_NAME", "<IPY-INPUT>")
     os.environ.setdefault("PYTHONHASHSEED", "0")
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", "33554432")  # see the Makefile
+    os.environ.setdefault("MALLOC_TRIM_THRESHOLD_", "1073741824")
     paths = [Path(a).resolve() for a in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
     for path in paths:
         print(f"executing {path} ...", flush=True)

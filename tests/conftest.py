@@ -14,6 +14,8 @@ from hypothesis import settings
 os.environ.setdefault("IPYKERNEL_CELL_NAME", "<IPY-INPUT>")
 os.environ.setdefault("PYTHONHASHSEED", "0")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see the Makefile
+os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", "33554432")  # see the Makefile
+os.environ.setdefault("MALLOC_TRIM_THRESHOLD_", "1073741824")
 
 # Hypothesis draws the same examples on every run and every machine, so that
 # a failure seen once is seen again.
