@@ -173,7 +173,7 @@ def test_binder_installs_the_same_versions():
 
 def _imported_modules() -> set[str]:
     """Top-level modules imported by the tests, lossbook, the scripts, the extension and the chapters."""
-    sources = [p.read_text() for folder in ("tests", "lossbook", "scripts", "_ext", "data")
+    sources = [p.read_text() for folder in ("tests", "lossbook", "scripts", "_ext", "data", "bench")
                for p in (ROOT / folder).glob("*.py")]
     for path in notebooks():
         for cell in read_notebook(path).cells:
@@ -226,3 +226,22 @@ def test_code_is_ruff_clean():
     ruff = Path(sys.executable).parent / "ruff"
     result = subprocess.run([str(ruff), "check", "."], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _load_bench():
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(("model", "chapter"), [("cnn", "06_cnn_cross_entropy"), ("net", "07_net_nll_loss")])
+def test_benchmark_measures_the_chapters_recipe(model, chapter):
+    """bench/run.py's BOOK recipes are the ones chapters 6 and 7 train."""
+    recipe = _load_bench().BOOK[model]
+    code = "\n".join(c.source for c in read_notebook(ROOT / "chapters" / f"{chapter}.ipynb").cells
+                     if c.cell_type == "code")
+    rates = {float(r) for r in re.findall(r"max_lr=([0-9.e-]+)", code)}
+    assert rates == {recipe["max_lr"]}, f"{chapter} trains with max_lr {rates}, bench/run.py with {recipe}"
+    sizes = re.findall(r"^epochs, batch_size = (\d+), (\d+)$", code, flags=re.M)
+    assert sizes == [(str(recipe["epochs"]), str(recipe["batch"]))], f"{chapter}: {sizes}, bench: {recipe}"
