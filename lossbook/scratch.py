@@ -33,6 +33,10 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
         loss = nll_loss(input[None], target[None], weight, ignore_index,
                         reduction)
         return loss[0] if reduction == "none" else loss
+    if target.dtype not in (torch.int64, torch.uint8):
+        raise RuntimeError("expected target dtype to be Long or Byte, "
+                           f"but got {target.dtype}")
+    target = target.long()  # uint8 class indices too, as gather needs int64
     keep = target != ignore_index
     safe_target = torch.where(keep, target, 0)  # valid index; masked below
     # the target's entry of each row, at every position for K-dim input
@@ -62,7 +66,10 @@ def cross_entropy(input, target, weight=None, ignore_index=-100,
     shape = (1, -1) + (1,) * (input.dim() - 2)
     w = 1.0 if weight is None else weight.view(shape)
 
-    if target.is_floating_point():  # class probabilities, shaped like input
+    if target.shape == input.shape:  # class probabilities: decided by shape
+        if not target.is_floating_point():
+            raise RuntimeError("Expected floating point type for target with "
+                               f"class probabilities, got {target.dtype}")
         q = target * (1 - label_smoothing) + label_smoothing / n_classes
         losses = -(w * q * logp).sum(dim=1)
         if reduction == "mean":  # a plain mean over examples (and positions)
@@ -76,7 +83,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100,
     keep = target != ignore_index
     smooth = torch.where(keep, -(w * logp).sum(dim=1), 0)
     if reduction == "mean":  # divide by the total weight that nll_loss uses
-        safe = torch.where(keep, target, 0)  # any valid index; masked out
+        safe = torch.where(keep, target, 0).long()  # valid index; masked out
         total = keep.sum() if weight is None else (weight[safe] * keep).sum()
         smooth = smooth.sum() / total
     elif reduction == "sum":

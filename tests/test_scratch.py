@@ -186,3 +186,52 @@ def test_logits_of_1e4_stay_finite_and_exact():
 def test_invalid_reduction_is_refused():
     with pytest.raises(ValueError, match="reduction"):
         BOOK["nll_loss"](torch.zeros(2, 3), torch.tensor([0, 1]), reduction="average")
+
+
+def _same_outcome(name, *args, **kwargs):
+    """The book's function raises where torch's does, and equals it elsewhere."""
+    try:
+        expected = getattr(F, name)(*args, **kwargs)
+    except RuntimeError:
+        with pytest.raises(RuntimeError):
+            BOOK[name](*args, **kwargs)
+        return "raises"
+    close(BOOK[name](*args, **kwargs), expected)
+    return "equal"
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.uint8, torch.int32, torch.int16, torch.bool,
+                                   torch.float32, torch.float64])
+def test_class_index_dtypes_like_pytorch(dtype):
+    """N == C, so a float (N,) target would pass for probabilities if the dtype decided."""
+    x = torch.randn(3, 3, generator=torch.Generator().manual_seed(0))
+    target = torch.tensor([0, 1, 2]).to(dtype)
+    outcomes = {_same_outcome("nll_loss", F.log_softmax(x, dim=1), target)}
+    weight = torch.tensor([0.5, 1.0, 2.0])
+    for kw in ({}, {"weight": weight}, {"label_smoothing": 0.1}, {"ignore_index": 1}):
+        outcomes.add(_same_outcome("cross_entropy", x, target, **kw))
+    assert outcomes == ({"equal"} if dtype in (torch.int64, torch.uint8) else {"raises"})
+
+
+def test_uint8_indices_with_weight_and_smoothing():
+    """PyTorch 2.14.1 refuses uint8 class indices in one combination only.
+
+    With both ``weight`` and ``label_smoothing`` its smoothing term gathers the
+    weights with the raw target, and ``gather`` wants int64. Everywhere else it
+    accepts uint8, and so does the book, here too (equal to the int64 result).
+    If this test fails, PyTorch changed: look again.
+    """
+    x = torch.randn(3, 3, generator=torch.Generator().manual_seed(0))
+    target = torch.tensor([0, 1, 2])
+    kw = {"weight": torch.tensor([0.5, 1.0, 2.0]), "label_smoothing": 0.1}
+    with pytest.raises(RuntimeError, match="gather"):
+        F.cross_entropy(x, target.to(torch.uint8), **kw)
+    close(BOOK["cross_entropy"](x, target.to(torch.uint8), **kw), F.cross_entropy(x, target, **kw))
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.uint8, torch.float32])
+def test_a_target_shaped_like_the_input_is_class_probabilities(dtype):
+    x = torch.randn(4, 4, generator=torch.Generator().manual_seed(0))
+    target = torch.eye(4).to(dtype)
+    expected = "equal" if dtype.is_floating_point else "raises"
+    assert _same_outcome("cross_entropy", x, target) == expected
