@@ -6,10 +6,10 @@
 #   make refresh  re-execute every notebook in place to refresh its stored outputs
 #   make serve    build, then serve the site on http://127.0.0.1:8000
 #   make lock     re-resolve requirements.txt from requirements.in (needs PyPI)
-#   make bench    the benchmark: the book's recipes against the post's (~15 min on
+#   make bench    the benchmark: the book's recipes against the post's (~17 min on
 #                 2 CPU cores); writes bench/results/<machine>.json and .png
 #   make sweep    the recipes' peak learning rates, chosen on the validation set
-#                 (~9 min); writes bench/results/<machine>-sweep.json
+#                 (~7 min); writes bench/results/<machine>-sweep.json
 # Each target creates .venv and syncs it to the lock, requirements.txt, when needed.
 
 PYTHON ?= python3.11
