@@ -282,28 +282,38 @@ def _median_seconds(fn, repeat: int, warmup: int = 2, device: str = "cpu") -> fl
     return statistics.median(times)
 
 
+def _cnn_step(device: str):
+    """One training step of the book's CNN on a fixed random batch of 128.
+
+    Returns ``step(autocast=False)``, which runs the step (under bf16
+    autocast if asked).
+    """
+    from lossbook.models import CNN
+
+    model = CNN().to(device, memory_format=torch.channels_last)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.randn(128, 1, 28, 28, device=device)
+    y = torch.randint(0, 10, (128,), device=device)
+
+    def step(autocast: bool = False) -> None:
+        with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=autocast):
+            loss = F.cross_entropy(model(x), y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+
+    return step
+
+
 def hardware(quick: bool = False) -> dict:
     """fp32 matmul throughput, and the FLOP/s of one CNN training step."""
     from torch.utils.flop_counter import FlopCounterMode
-
-    from lossbook.models import CNN
 
     device = _setup(0)
     n = 1024 if quick else 2048
     a = torch.randn(n, n, device=device)
     b = torch.randn(n, n, device=device)
-
-    model = CNN().to(device, memory_format=torch.channels_last)
-    x = torch.randn(128, 1, 28, 28, device=device)
-    y = torch.randint(0, 10, (128,), device=device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-
-    def step():
-        loss = F.cross_entropy(model(x), y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-
+    step = _cnn_step(device)
     with FlopCounterMode(display=False) as counter:
         step()
     flops = counter.get_total_flops()
@@ -438,21 +448,8 @@ def bf16_without_bf16_instructions(quick: bool = False) -> dict:
     ``ONEDNN_MAX_CPU_ISA=AVX2``: a processor without bf16 instructions, as
     most readers' processors are, simulated on this one.
     """
-    from lossbook.models import CNN
-
     device = _setup(0)
-    model = CNN().to(device, memory_format=torch.channels_last)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.randn(128, 1, 28, 28, device=device)
-    y = torch.randint(0, 10, (128,), device=device)
-
-    def step(autocast):
-        with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=autocast):
-            loss = F.cross_entropy(model(x), y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-
+    step = _cnn_step(device)
     times = {False: [], True: []}
     for _ in range(3 if quick else 7):
         for autocast in times:
@@ -465,20 +462,8 @@ def bf16_without_bf16_instructions(quick: bool = False) -> dict:
 
 def cnn_step_ms(quick: bool = False) -> float:
     """Median time of one step of the book's CNN recipe, in this process."""
-    from lossbook.models import CNN
-
     device = _setup(0)
-    model = CNN().to(device, memory_format=torch.channels_last)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.randn(128, 1, 28, 28, device=device)
-    y = torch.randint(0, 10, (128,), device=device)
-
-    def step():
-        loss = F.cross_entropy(model(x), y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-
+    step = _cnn_step(device)
     return 1000 * _median_seconds(step, repeat=10 if quick else 30, warmup=3, device=device)
 
 
