@@ -18,12 +18,20 @@ import torch
 
 
 def softmax(input, dim):
+    if not input.is_floating_point():  # as torch: no softmax of integers
+        raise NotImplementedError(f"softmax of {input.dtype} input")
+    if input.dim() > 0 and input.size(dim) == 0:
+        return input.clone()  # no classes: nothing to normalise
     shifted = input - input.amax(dim=dim, keepdim=True)
     exps = shifted.exp()
     return exps / exps.sum(dim=dim, keepdim=True)
 
 
 def log_softmax(input, dim):
+    if not input.is_floating_point():  # the guards of chapter 1's softmax
+        raise NotImplementedError(f"log_softmax of {input.dtype} input")
+    if input.dim() > 0 and input.size(dim) == 0:
+        return input.clone()
     shifted = input - input.amax(dim=dim, keepdim=True)
     return shifted - shifted.exp().sum(dim=dim, keepdim=True).log()
 

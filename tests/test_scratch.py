@@ -235,3 +235,24 @@ def test_a_target_shaped_like_the_input_is_class_probabilities(dtype):
     target = torch.eye(4).to(dtype)
     expected = "equal" if dtype.is_floating_point else "raises"
     assert _same_outcome("cross_entropy", x, target) == expected
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("shape, dim", [((2, 0), 1), ((0, 3), 1), ((2, 0), 0), ((), 0), ((), -1), ((3,), 0)])
+def test_softmaxes_on_empty_and_scalar_tensors_like_pytorch(name, shape, dim):
+    x = torch.randn(shape, generator=torch.Generator().manual_seed(0))
+    assert _same_outcome(name, x, dim=dim) == "equal"
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("dtype", [torch.int64, torch.int32, torch.uint8, torch.bool])
+def test_softmaxes_refuse_integer_input_like_pytorch(name, dtype):
+    assert _same_outcome(name, torch.tensor([1, 0]).to(dtype), dim=0) == "raises"
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmaxes_refuse_a_dim_out_of_range_like_pytorch(name):
+    with pytest.raises(IndexError):
+        getattr(F, name)(torch.empty(2, 0), dim=2)
+    with pytest.raises(IndexError):
+        BOOK[name](torch.empty(2, 0), dim=2)
