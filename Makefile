@@ -46,11 +46,11 @@ book: $(STAMP)
 	@echo "To read it on http://127.0.0.1:$(PORT)/ run: make serve"
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 	$(MAKE) --no-print-directory portability
 
 portability: $(STAMP)
-	$(FOREIGN) $(BIN)/python -m pytest chapters
+	$(FOREIGN) $(BIN)/python -m pytest --durations=15 chapters
 
 refresh: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py
