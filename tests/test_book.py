@@ -245,3 +245,19 @@ def test_benchmark_measures_the_chapters_recipe(model, chapter):
     assert rates == {recipe["max_lr"]}, f"{chapter} trains with max_lr {rates}, bench/run.py with {recipe}"
     sizes = re.findall(r"^epochs, batch_size = (\d+), (\d+)$", code, flags=re.M)
     assert sizes == [(str(recipe["epochs"]), str(recipe["batch"]))], f"{chapter}: {sizes}, bench: {recipe}"
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.name)
+def test_every_figure_has_an_alt_text(path):
+    """A figure's alt text is what a screen reader reads and what shows when the image fails.
+
+    myst-nb takes it from the cell's metadata, ``"mystnb": {"image": {"alt": ...}}``;
+    without it the page's <img> gets the image's hash file name (the browser
+    test checks the rendered pages too).
+    """
+    for i, cell in enumerate(read_notebook(path).cells):
+        if cell.cell_type != "code":
+            continue
+        if any("image/png" in out.get("data", {}) for out in cell.outputs):
+            alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+            assert len(alt.split()) >= 3, f"cell {i} ({cell.get('id')}) shows a figure without an alt text"

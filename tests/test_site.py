@@ -3,8 +3,12 @@
 The site must work offline: every script, style, font and image comes from the
 site itself. Chromium opens each page of the table of contents from a local
 server and the test fails on a console error, a failed or external request,
-math left unrendered, or an image that does not decode. Screenshots are saved
-in _build/screenshots/ for a person to look at.
+math left unrendered, or an image that does not decode. Every figure must have
+an alt text that describes it, and no page may be wider than the screen: at
+1280x800 and on a 390x844 phone screen, nothing in the article may reach past
+its right edge unless it sits in a box that scrolls sideways on purpose (code,
+outputs, tables, display math). Screenshots are saved in _build/screenshots/
+for a person to look at (phone screenshots end in @390.png).
 """
 
 from __future__ import annotations
@@ -94,9 +98,145 @@ def _repository() -> tuple[str, str]:
     return urlparse(repo["url"]).path.strip("/"), repo["branch"]
 
 
+# Opens every collapsed block (hidden outputs, solutions, dropdowns), so that
+# what a reader can unfold is measured too.
+_UNFOLD = """() => {
+    document.querySelectorAll('details').forEach(d => { d.open = true; });
+    document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+}"""
+
+# Everything in the article must end inside its text column (the article less
+# its padding), and the page must not scroll sideways. An element or a piece of
+# text that reaches past the column may only sit inside a box that scrolls
+# sideways (overflow-x auto or scroll: code blocks, cell outputs, the theme's
+# table container, display math), and then only that box is judged. A box that
+# hides what passes its edge (overflow hidden or clip) cuts the content off,
+# and that is reported too. Returns one line per offending element (the
+# outermost one of each group): tag, classes, first text.
+_OVERFLOW = """() => {
+    const SLACK = 1;  // sub-pixel rounding
+    const article = document.querySelector('article.bd-article');
+    if (!article) return ['no article.bd-article on the page'];
+    const outer = article.getBoundingClientRect();
+    const style = getComputedStyle(article);  // the text column: the article less its padding
+    const box = {left: outer.left + parseFloat(style.paddingLeft), right: outer.right - parseFloat(style.paddingRight)};
+    const root = document.documentElement;
+    const describe = (el) => {
+        const cls = (el.getAttribute('class') || '').trim().replace(/\\s+/g, '.');
+        const text = Array.from((el.innerText || el.getAttribute('alt') || el.getAttribute('src') || '')
+            .trim().replace(/\\s+/g, ' ')).slice(0, 60).join('');  // whole characters
+        return `<${el.tagName.toLowerCase()}${cls ? '.' + cls : ''}> "${text}"`;
+    };
+    const hidden = (el) => {  // screen-reader-only copies (MathJax's assistive MathML)
+        for (let a = el; a && a !== article; a = a.parentElement) {
+            const style = getComputedStyle(a);
+            if (style.clip !== 'auto' || style.clipPath !== 'none') return true;
+        }
+        return false;
+    };
+    const problems = [];
+    if (root.scrollWidth > root.clientWidth + SLACK) {
+        const wide = [...document.body.querySelectorAll('*')].filter(el => {
+            const r = el.getBoundingClientRect();
+            if (r.width < 1 || r.height < 1 || r.right <= root.clientWidth + SLACK) return false;
+            for (let a = el; a && a !== document.body; a = a.parentElement) {
+                const s = getComputedStyle(a);
+                if (s.position === 'fixed') return false;  // does not widen the page
+                if (s.clip !== 'auto' || s.clipPath !== 'none') return false;  // screen-reader copy
+                if (a !== el && s.overflowX !== 'visible') {  // inside a box: only if the box is too wide
+                    return a.getBoundingClientRect().right > root.clientWidth + SLACK;
+                }
+            }
+            return true;
+        });
+        const outermost = wide.filter(el => !wide.some(o => o !== el && o.contains(el))).slice(0, 5);
+        problems.push(`the page scrolls sideways: ${root.scrollWidth} px wide in a ${root.clientWidth} px window; `
+                      + `too wide: ${outermost.map(describe).join(', ') || '(no element found)'}`);
+    }
+    if (outer.right > root.clientWidth + SLACK || outer.left < -SLACK) {
+        problems.push(`the article (${Math.round(outer.left)} to ${Math.round(outer.right)} px) `
+                      + `does not fit the ${root.clientWidth} px window`);
+    }
+    const reported = [];
+    // Elements, and text too: a long word can run out of a box that itself fits.
+    const walker = document.createTreeWalker(article, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        let el = node, r;
+        if (node.nodeType === Node.TEXT_NODE) {
+            if (!node.data.trim()) continue;
+            el = node.parentElement;
+            range.selectNodeContents(node);
+            r = range.getBoundingClientRect();
+        } else {
+            r = node.getBoundingClientRect();
+        }
+        if (r.width < 1 || r.height < 1) continue;  // not laid out (display: none, collapsed)
+        const past = Math.max(r.right - box.right, box.left - r.left);
+        if (past <= SLACK) continue;
+        if (reported.some(p => p === el || p.contains(el))) continue;
+        let clipper = null;  // the nearest box around it that does not let it show past its edge
+        for (let a = node === el ? el.parentElement : el; a && a !== article; a = a.parentElement) {
+            if (getComputedStyle(a).overflowX !== 'visible') { clipper = a; break; }
+        }
+        const how = clipper && getComputedStyle(clipper).overflowX;
+        if (clipper) {
+            const c = clipper.getBoundingClientRect();
+            if (r.right <= c.right + SLACK && r.left >= c.left - SLACK) continue;  // the box is judged
+            if (how === 'auto' || how === 'scroll') continue;  // the reader scrolls that box
+        }
+        if (hidden(el)) continue;
+        reported.push(el);
+        problems.push(`${describe(el)} reaches ${Math.round(past)} px past the text column`
+                      + (clipper ? ` and is cut off by ${describe(clipper)} (overflow-x: ${how})` : ''));
+    }
+    return problems;
+}"""
+
+# The text's own tables (Markdown tables, in the theme's scrolling container)
+# must fit the column on a desktop screen: one that scrolls there hides its
+# last columns until the reader thinks of scrolling. On a phone they may scroll.
+_TABLES_THAT_SCROLL = """() => [...document.querySelectorAll('article.bd-article .pst-scrollable-table-container')]
+    .filter(box => box.getClientRects().length && box.scrollWidth > box.clientWidth + 1)
+    .map(box => `table "${box.innerText.trim().split('\\n')[0].slice(0, 60)}": `
+                + `${box.scrollWidth} px wide in a ${box.clientWidth} px column`)"""
+
+# Alt text of every image in the article: not missing or empty, not a file
+# name (myst-nb names output images by their SHA-256), at least three words.
+_ALT_TEXTS = """() => [...document.querySelectorAll('article.bd-article img')].map(img => ({
+    src: img.getAttribute('src'), alt: img.getAttribute('alt'),
+}))"""
+
+
+def _bad_alt_texts(images: list[dict]) -> list[str]:
+    bad = []
+    for image in images:
+        alt = (image["alt"] or "").strip()
+        name = image["src"].rsplit("/", 1)[-1]
+        if (not alt or alt == name or alt == image["src"] or re.match(r"[0-9a-f]{16,}", alt)
+                or re.search(r"\.(png|jpe?g|gif|svg|webp)$", alt, re.IGNORECASE)
+                or len(re.findall(r"[^\W\d_]{2,}", alt)) < 3):
+            bad.append(f"{name}: alt={image['alt']!r}")
+    return bad
+
+
+def _wait_for_math(page) -> None:
+    n_math = page.locator(".math").count()
+    if n_math:
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+
+
+def _check_overflow(page, size: str) -> list[str]:
+    page.evaluate(_UNFOLD)
+    return [f"{size}: {problem}" for problem in page.evaluate(_OVERFLOW)]
+
+
 @pytest.mark.parametrize("entry", toc_entries())
 def test_page_renders_offline(browser, server, entry):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
     problems: list[str] = []
     page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
@@ -115,8 +255,7 @@ def test_page_renders_offline(browser, server, entry):
 
     n_math = page.locator(".math").count()
     if n_math:
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-        page.evaluate("() => MathJax.startup.promise")
+        _wait_for_math(page)
         typeset = page.locator(".math mjx-container").count()
         assert typeset >= n_math, f"{typeset} of {n_math} formulas typeset"
         assert page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
@@ -150,7 +289,34 @@ def test_page_renders_offline(browser, server, entry):
         assert f"{entry}.ipynb" in binder.get_attribute("href")
         assert page.locator(".btn-launch-thebe, button[onclick*='initThebe']").count() >= 1, "no Live Code button"
 
+    bad_alt = _bad_alt_texts(page.evaluate(_ALT_TEXTS))
+
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{entry.replace('/', '__')}.png"), full_page=True)
+    # A long chapter (30,000 px) takes over 20 s to capture on a busy 2-core machine.
+    page.screenshot(path=str(SHOTS / f"{entry.replace('/', '__')}.png"), full_page=True, timeout=120_000)
+    overflow = _check_overflow(page, "1280x800")
+    overflow += [f"1280x800: {table}" for table in page.evaluate(_TABLES_THAT_SCROLL)]
     page.close()
     assert not problems, "\n".join(problems)
+    assert not bad_alt, (
+        "figures without an alt text that describes them (a notebook cell sets it in its metadata: "
+        '"mystnb": {"image": {"alt": "..."}}):\n' + "\n".join(bad_alt)
+    )
+    assert not overflow, "content wider than the text column:\n" + "\n".join(overflow)
+
+
+@pytest.mark.parametrize("entry", toc_entries())
+def test_page_fits_a_phone_screen(browser, server, entry):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True, has_touch=True,
+    )
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+    page.goto(f"{server}/{entry}.html", wait_until="load")
+    _wait_for_math(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    # The first screen only: a full-page capture of every page doubles this test's time.
+    page.screenshot(path=str(SHOTS / f"{entry.replace('/', '__')}@390.png"))
+    overflow = _check_overflow(page, "390x844")
+    context.close()
+    assert not overflow, "content wider than the text column:\n" + "\n".join(overflow)
