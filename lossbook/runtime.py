@@ -23,7 +23,7 @@ CUBLAS_DETERMINISTIC = ":4096:8"
 
 
 def default_device() -> str:
-    """``LOSSBOOK_DEVICE`` if set, else ``"cuda"`` when available, else ``"cpu"``.
+    """``LOSSBOOK_DEVICE`` if set, else ``"cuda"`` if available, else CPU.
 
     When the device is a GPU, ``CUBLAS_WORKSPACE_CONFIG`` is set (unless it
     already is) so that ``torch.use_deterministic_algorithms(True)`` does not
@@ -49,7 +49,7 @@ def default_device() -> str:
 
 
 def num_threads(default: int) -> int:
-    """``LOSSBOOK_THREADS`` if set, else ``default``: the CPU threads to use."""
+    """``LOSSBOOK_THREADS`` if set, else ``default``: CPU threads to use."""
     value = os.environ.get("LOSSBOOK_THREADS", "").strip()
     if not value:
         return default

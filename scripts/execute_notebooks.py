@@ -12,13 +12,14 @@ code change that produced them.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from lossbook.environment import apply_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,11 +42,7 @@ def execute(path: Path) -> float:
 
 
 def main(argv: list[str]) -> int:
-    os.environ.setdefault("IPYKERNEL_CELL_NAME", "<IPY-INPUT>")
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", "33554432")  # see the Makefile
-    os.environ.setdefault("MALLOC_TRIM_THRESHOLD_", "1073741824")
+    apply_environment()  # the kernels inherit the chapters' environment
     paths = [Path(a).resolve() for a in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
     for path in paths:
         print(f"executing {path} ...", flush=True)

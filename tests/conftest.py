@@ -1,21 +1,18 @@
 """Shared set-up of the test suite (run it with `make test`)."""
 
-import os
 import random
 from pathlib import Path
 
-import numpy as np
-import pytest
-import torch
-from hypothesis import settings
+from lossbook.environment import apply_environment
 
-# nbval's kernels inherit this: warnings name the cell "<IPY-INPUT>" instead of
-# a temporary file whose name changes on every run.
-os.environ.setdefault("IPYKERNEL_CELL_NAME", "<IPY-INPUT>")
-os.environ.setdefault("PYTHONHASHSEED", "0")
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see the Makefile
-os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", "33554432")  # see the Makefile
-os.environ.setdefault("MALLOC_TRIM_THRESHOLD_", "1073741824")
+# The chapters' environment, for nbval's kernels, which inherit it, and for
+# this process's PyTorch threads: set before torch is imported.
+apply_environment()
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 # Hypothesis draws the same examples on every run and every machine, so that
 # a failure seen once is seen again.

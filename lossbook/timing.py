@@ -1,0 +1,55 @@
+"""The one timer of the book: median milliseconds per call, taken in turns.
+
+Chapters 2, 4 and 5 and the benchmark compare the speed of two or three ways
+of doing one thing. A shared machine is noisy, so each candidate is timed in
+several rounds, the candidates taking turns within a round (a slow moment
+then hits all of them), and the median round is kept. No test asserts a time:
+a chapter asserts a ratio with a wide margin, and the benchmark reports.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+import torch
+
+
+def median_ms(
+    candidates: dict[str, Callable[[], object]],
+    number: int = 1,
+    rounds: int = 9,
+    warmup: int = 1,
+    device: str | torch.device = "cpu",
+) -> dict[str, float]:
+    """Median milliseconds per call of each candidate, timed in turns.
+
+    Each round calls every candidate ``number`` times in a row and keeps the
+    mean of those calls; the result is the median over ``rounds`` rounds,
+    after ``warmup`` untimed calls of each. On a CUDA ``device`` the GPU is
+    synchronised before and after each timed stretch, so that the time is
+    that of the work and not of queueing it.
+    """
+    if number < 1 or rounds < 1:
+        raise ValueError(f"number={number} and rounds={rounds}: both must "
+                         "be at least 1")
+    cuda = torch.device(device).type == "cuda"
+
+    def sync():
+        if cuda:
+            torch.cuda.synchronize(device)
+
+    for fn in candidates.values():
+        for _ in range(warmup):
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in candidates}
+    for _ in range(rounds):
+        for name, fn in candidates.items():
+            sync()
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            sync()
+            times[name].append(1000 * (time.perf_counter() - start) / number)
+    return {name: statistics.median(t) for name, t in times.items()}
