@@ -4,6 +4,7 @@
 #                 then the chapters again as on a foreign machine (make portability)
 #   make portability  strict nbval of every chapter on a simulated foreign CPU
 #   make refresh  re-execute every notebook in place to refresh its stored outputs
+#   make lib      regenerate lossbook's modules from the chapters' export cells
 #   make serve    build, then serve the site on http://127.0.0.1:8000
 #   make lock     re-resolve requirements.txt from requirements.in (needs PyPI)
 #   make bench    the benchmark: the book's recipes against the post's (~17 min on
@@ -18,19 +19,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-export IPYKERNEL_CELL_NAME := <IPY-INPUT>
-export PYTHONHASHSEED := 0
-# Two PyTorch threads that spin while they wait for each other slow training
-# many times over when anything else uses a core; waiting passively costs
-# almost nothing on an idle machine.
-export OMP_WAIT_POLICY := PASSIVE
-# glibc's malloc can hand a large block (a batch's activations, its gradients)
-# back to the system when it is freed, and fault it in again, zeroed, on the
-# next step. Keeping blocks up to 32 MiB in the heap makes an isolated CNN
-# training step faster (make bench measures by how much) and changes no result.
-# Other platforms ignore these two variables.
-export MALLOC_MMAP_THRESHOLD_ := 33554432
-export MALLOC_TRIM_THRESHOLD_ := 1073741824
+# The chapters run in the environment of lossbook/environment.py (hash seed,
+# OpenMP waiting, malloc settings): tests/conftest.py, scripts/
+# execute_notebooks.py and bench/run.py each apply it, so it has one source.
 
 # A foreign machine, simulated on this one: PyTorch's AVX2 kernels instead of
 # AVX-512 (ATen and oneDNN), as on a processor without AVX-512. That changes the
@@ -40,7 +31,7 @@ export MALLOC_TRIM_THRESHOLD_ := 1073741824
 # `make portability FOREIGN="... LOSSBOOK_THREADS=1"` runs it.)
 FOREIGN := ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2
 
-.PHONY: book test portability refresh serve setup lock bench sweep clean
+.PHONY: book test portability refresh lib serve setup lock bench sweep clean
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -57,6 +48,9 @@ portability: $(STAMP)
 
 refresh: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py
+
+lib: $(STAMP)
+	$(BIN)/python scripts/export_lib.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

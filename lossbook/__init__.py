@@ -1,8 +1,14 @@
-"""Plumbing shared by the chapters of *CrossEntropyLoss or NLLLoss?*.
+"""The shared code of the book *CrossEntropyLoss or NLLLoss?*.
 
-What a chapter teaches is written in the chapter; what several chapters need
-(loading MNIST from ``data/``, and later the training and evaluation loops)
-lives here, once. The book's appendix shows this code.
+Two kinds of module, both shown in full in the book's appendix:
+
+- generated from the chapters (``scratch``, ``models``, ``evaluation``,
+  ``recipes``): code a chapter teaches and later chapters import. The chapter
+  is the only source; ``make lib`` writes these files from its cells tagged
+  ``export:<module>``, and a test fails when they are out of date.
+- written here (``data``, ``training``, ``timing``, ``figures``,
+  ``runtime``, ``environment``): plumbing that no chapter teaches, such as
+  loading MNIST from ``data/``, the training loop and the timer.
 """
 
 from lossbook.data import DATA_DIR, MNISTDataError, load_mnist, verify_mnist

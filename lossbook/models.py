@@ -1,17 +1,25 @@
-"""The two MNIST models of the book, as chapters 6 and 7 define them.
+"""The two MNIST models of the book, from chapters 6 and 7.
 
-``CNN`` returns logits and is trained with ``nn.CrossEntropyLoss``;
-``Net`` returns log-probabilities and is trained with ``nn.NLLLoss``. Each
-chapter writes its model out and explains it; this module holds the same
-source, character for character (a test compares them), for the chapters
-that train them again.
+``CNN`` returns logits and is trained with ``nn.CrossEntropyLoss``; ``Net``
+returns log-probabilities and is trained with ``nn.NLLLoss``.
+
+This file is generated from the chapters by ``make lib``
+(scripts/export_lib.py). Do not edit it: edit the chapter's cell, then run
+``make lib``. A test fails when the two differ.
 """
 
 import torch.nn.functional as F
 from torch import nn
 
+__all__ = ["CNN", "Net"]
+
 
 class CNN(nn.Module):
+    """Two conv blocks and a linear layer; returns logits.
+
+    Defined in chapter 6, 06_cnn_cross_entropy.ipynb.
+    """
+
     def __init__(self):
         super().__init__()
         self.layer1 = nn.Sequential(
@@ -36,6 +44,11 @@ class CNN(nn.Module):
 
 
 class Net(nn.Module):
+    """The classic MNIST example net; returns log-probabilities.
+
+    Defined in chapter 7, 07_net_nll_loss.ipynb.
+    """
+
     def __init__(self):
         super().__init__()
         self.conv1 = nn.Conv2d(1, 10, kernel_size=5)

@@ -1,23 +1,24 @@
-"""The book's from-scratch loss functions, gathered in one place.
+"""The book's from-scratch loss functions, built in chapters 1 to 4.
 
-Each function is written, explained and checked against ``torch.nn.functional``
-in its chapter; this module holds the final version of each, character for
-character as the chapter defines it (a test compares the two), so that later
-chapters can import what earlier chapters built instead of repeating it:
+Each takes the same arguments, in the same order, as its namesake in
+``torch.nn.functional``, so that one can be swapped for the other; the tests
+check that both give the same results, on random problems and edge cases.
 
-- ``softmax`` from chapter 1,
-- ``log_softmax`` from chapter 2,
-- ``nll_loss`` from chapter 3,
-- ``cross_entropy`` from chapter 4.
-
-They take the same arguments, in the same order, as their namesakes in
-``torch.nn.functional``, so each can be swapped for the other.
+This file is generated from the chapters by ``make lib``
+(scripts/export_lib.py). Do not edit it: edit the chapter's cell, then run
+``make lib``. A test fails when the two differ.
 """
 
 import torch
 
+__all__ = ["softmax", "log_softmax", "nll_loss", "cross_entropy"]
+
 
 def softmax(input, dim):
+    """Softmax along dim, shifted by the row maximum: exp cannot overflow.
+
+    Defined in chapter 1, 01_softmax.ipynb.
+    """
     if not input.is_floating_point():  # as torch: no softmax of integers
         raise NotImplementedError(f"softmax of {input.dtype} input")
     if input.dim() > 0 and input.size(dim) == 0:
@@ -28,6 +29,10 @@ def softmax(input, dim):
 
 
 def log_softmax(input, dim):
+    """Log-softmax along dim: shifted logits minus their log-sum-exp.
+
+    Defined in chapter 2, 02_log_softmax.ipynb.
+    """
     if not input.is_floating_point():  # the guards of chapter 1's softmax
         raise NotImplementedError(f"log_softmax of {input.dtype} input")
     if input.dim() > 0 and input.size(dim) == 0:
@@ -37,6 +42,10 @@ def log_softmax(input, dim):
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """Negative log-likelihood of the targets, given log-probabilities.
+
+    Defined in chapter 3, 03_nll_loss.ipynb.
+    """
     if input.dim() == 1:  # one example without a batch: input (C,), target ()
         loss = nll_loss(input[None], target[None], weight, ignore_index,
                         reduction)
@@ -64,6 +73,10 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
 
 def cross_entropy(input, target, weight=None, ignore_index=-100,
                   reduction="mean", label_smoothing=0.0):
+    """Cross-entropy of logits: log_softmax, then nll_loss (or soft q).
+
+    Defined in chapter 4, 04_cross_entropy.ipynb.
+    """
     if input.dim() == 1:  # one example: input (C,), target () or (C,)
         loss = cross_entropy(input[None], target[None], weight, ignore_index,
                              reduction, label_smoothing)

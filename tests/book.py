@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import nbformat
@@ -47,19 +46,3 @@ def notebooks() -> list[Path]:
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(path, as_version=4)
-
-
-def top_level_defs(path: Path) -> dict[str, str]:
-    """name -> source of the last top-level `def` or `class` of that name in the notebook's code cells."""
-    defs: dict[str, str] = {}
-    for cell in read_notebook(path).cells:
-        if cell.cell_type != "code":
-            continue
-        lines = [line for line in cell.source.splitlines() if not line.startswith(("%", "!"))]
-        code = "\n".join(lines)
-        lines = code.splitlines()
-        for node in ast.parse(code).body:
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-                # whole lines, so that a comment at the end of the last line counts too
-                defs[node.name] = "\n".join(lines[node.lineno - 1 : node.end_lineno])
-    return defs

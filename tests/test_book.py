@@ -193,7 +193,8 @@ def _imported_modules() -> set[str]:
 def test_every_imported_package_is_a_declared_dependency():
     direct = _direct_pins()
     providers = importlib.metadata.packages_distributions()
-    local = {"tests", "lossbook", "__future__"} | {p.stem for p in (ROOT / "_ext").glob("*.py")}
+    local = {"tests", "lossbook", "__future__"} | {
+        p.stem for folder in ("_ext", "scripts") for p in (ROOT / folder).glob("*.py")}
     undeclared = {}
     for module in sorted(_imported_modules() - set(sys.stdlib_module_names) - local):
         dists = {lock.canonical(d) for d in providers.get(module, [])}

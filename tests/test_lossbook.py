@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
-
 import pytest
 import torch
 from torch import nn
 
 from lossbook import models
+from lossbook.data import MNIST_MEAN, MNIST_STD
 from lossbook.training import (
-    MNIST_MEAN,
-    MNIST_STD,
     N_VALIDATION,
     accuracy,
     batches,
@@ -20,17 +17,6 @@ from lossbook.training import (
     train,
     validation_split,
 )
-from tests.book import ROOT, top_level_defs
-
-CHAPTER_OF_MODEL = {"CNN": "06_cnn_cross_entropy", "Net": "07_net_nll_loss"}
-
-
-@pytest.mark.parametrize("name", CHAPTER_OF_MODEL)
-def test_chapter_and_module_define_the_same_model(name):
-    chapter = ROOT / "chapters" / f"{CHAPTER_OF_MODEL[name]}.ipynb"
-    source = top_level_defs(chapter).get(name)
-    assert source is not None, f"{chapter.name} defines no top-level class {name}"
-    assert source == inspect.getsource(getattr(models, name)).rstrip()
 
 
 @pytest.mark.parametrize(("name", "n_params"), [("CNN", 50_186), ("Net", 21_840)])

@@ -1,17 +1,15 @@
 """The book's from-scratch functions equal torch.nn.functional's.
 
 Chapters 1-4 each build one function with the name and argument order of its
-namesake in torch.nn.functional. The functions tested here are taken from the
-notebooks themselves (the chapter's last top-level definition of each name),
-executed together so that cross_entropy uses the book's own log_softmax and
-nll_loss. lossbook/scratch.py, which later chapters import, must hold the same
-source, character for character.
+namesake in torch.nn.functional. ``lossbook.scratch`` is generated from those
+chapters' cells (``make lib``; tests/test_lib.py checks that it is up to
+date), so testing the module tests the chapters' code: cross_entropy with the
+book's own log_softmax and nll_loss.
 """
 
 from __future__ import annotations
 
 import inspect
-import math
 
 import pytest
 import torch
@@ -20,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lossbook import scratch
-from tests.book import ROOT, top_level_defs
 
 CHAPTER_OF = {
     "softmax": "01_softmax",
@@ -29,24 +26,7 @@ CHAPTER_OF = {
     "cross_entropy": "04_cross_entropy",
 }
 REDUCTIONS = ["none", "mean", "sum"]
-
-
-def _from_notebooks() -> dict:
-    namespace = {"torch": torch, "F": F, "math": math}
-    for name, chapter in CHAPTER_OF.items():
-        source = top_level_defs(ROOT / "chapters" / f"{chapter}.ipynb").get(name)
-        assert source is not None, f"chapters/{chapter}.ipynb defines no top-level {name}()"
-        exec(compile(source, f"chapters/{chapter}.ipynb:{name}", "exec"), namespace)
-    return namespace
-
-
-BOOK = _from_notebooks()
-
-
-@pytest.mark.parametrize("name", CHAPTER_OF)
-def test_chapter_and_module_hold_the_same_source(name):
-    chapter = top_level_defs(ROOT / "chapters" / f"{CHAPTER_OF[name]}.ipynb")[name]
-    assert chapter == inspect.getsource(getattr(scratch, name)).rstrip()
+BOOK = {name: getattr(scratch, name) for name in CHAPTER_OF}
 
 
 @pytest.mark.parametrize("name", CHAPTER_OF)
