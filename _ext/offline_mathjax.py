@@ -5,7 +5,8 @@ strict firewall) sees raw TeX. This extension copies the MathJax 3 ``es5``
 bundle shipped by the PyPI package ``django-static-mathjax`` (pinned in
 ``requirements.txt``) into ``_static/mathjax/`` of the HTML output, and points
 ``mathjax_path`` at it. MathJax then finds its fonts and TeX extensions next
-to itself, on the same server.
+to itself, on the same server. Only the files the pages load are copied
+(``FILES``), not the whole 24 MB bundle.
 """
 
 from __future__ import annotations
@@ -18,6 +19,22 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 ENTRY = "mathjax/tex-chtml.js"
+
+# The files of the es5 bundle that the pages request, found by opening every
+# page of the built site in Chromium and listing the requests under
+# _static/mathjax/. tex-chtml.js is one file holding the loader, the TeX input
+# (with its default packages: ams, newcommand, require, autoload, ...), the
+# CHTML output, the menu and assistive MathML; the page config
+# (mathjax3_config) only sets processHtmlClass, so nothing else is preloaded.
+# The rest is fetched on demand:
+# - input/tex/extensions/<name>.js when a page uses a macro that the autoload
+#   package maps to an extension (\boldsymbol, in chapter 2);
+# - the CHTML fonts, one woff per font style the math uses; the whole woff-v2
+#   folder (23 files, 348 kB) is copied, as which styles are used changes with
+#   the text.
+# To check: tests/test_site.py fails with "HTTP 404: .../_static/mathjax/..."
+# for a missing file (say, a page starts using \cancel); add its path here.
+FILES = ["tex-chtml.js", "input/tex/extensions/boldsymbol.js", "output/chtml/fonts/woff-v2"]
 
 
 def mathjax_es5_dir() -> Path:
@@ -42,8 +59,14 @@ def _configure(app: Sphinx, config) -> None:
 def _copy(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    target = Path(app.outdir) / "_static" / "mathjax"
-    shutil.copytree(mathjax_es5_dir(), target, dirs_exist_ok=True)
+    source, target = mathjax_es5_dir(), Path(app.outdir) / "_static" / "mathjax"
+    shutil.rmtree(target, ignore_errors=True)  # no files left from an older list
+    for name in FILES:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name)
+        else:
+            shutil.copy2(source / name, target / name)
 
 
 def setup(app: Sphinx) -> dict:
