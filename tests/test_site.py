@@ -17,15 +17,15 @@ import functools
 import http.server
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from tests.book import ROOT, load_yaml, toc_entries
+from tests.book import ROOT, toc_entries
 
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
@@ -36,12 +36,23 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The site's buttons follow the repository it is built for (_ext/repository.py).
+# The main build names one, as a published site's would; two small builds below
+# check a site with no repository and one whose chapters are pinned to it.
+REPOSITORY, REF = "example-owner/example-book", "main"
+JB = Path(sys.executable).parent / "jupyter-book"
+
+
+def _env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOOK_", "GITHUB_"))}
+    return {**env, **values}
+
+
 @pytest.fixture(scope="session")
 def build_log() -> str:
-    jb = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run(
-        [str(jb), "build", ".", "-W", "-n", "--keep-going", "--all"],
-        cwd=ROOT, capture_output=True, text=True,
+        [str(JB), "build", ".", "-W", "-n", "--keep-going", "--all"],
+        cwd=ROOT, capture_output=True, text=True, env=_env(BOOK_REPOSITORY=REPOSITORY, BOOK_REF=REF),
     )
     log = result.stdout + result.stderr
     assert result.returncode == 0, f"jupyter-book build failed:\n{log[-6000:]}"
@@ -93,9 +104,42 @@ def browser():
         browser.close()
 
 
-def _repository() -> tuple[str, str]:
-    repo = load_yaml("_config.yml")["repository"]
-    return urlparse(repo["url"]).path.strip("/"), repo["branch"]
+def _chapters_pin() -> str | None:
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import repository
+
+    return repository.chapters_pin()
+
+
+def _check_buttons(page, entry: str, repository: str | None, colab: bool) -> list[str]:
+    """What is wrong with a page's launch, repository and issue buttons."""
+    problems = []
+    links = page.evaluate("() => [...document.querySelectorAll('.article-header-buttons a, "
+                          ".header-article-items a')].map(a => a.href)")
+    to_github = [link for link in links if "github.com" in link or "mybinder" in link or "colab" in link]
+    thebe = page.locator(".btn-launch-thebe, button[onclick*='initThebe']").count()
+    if repository is None:
+        if to_github or thebe:
+            problems.append(f"a button needs a repository, and there is none: {to_github}, thebe {thebe}")
+        return problems
+    if f"https://github.com/{repository}" not in links:
+        problems.append("no repository button pointing at the repository")
+    if not any(link.startswith(f"https://github.com/{repository}/issues") for link in links):
+        problems.append("no issue button pointing at the repository")
+    notebook = (ROOT / f"{entry}.ipynb").is_file()
+    binder = [link for link in links if link.startswith(f"https://mybinder.org/v2/gh/{repository}/{REF}?")]
+    if notebook and (len(binder) != 1 or f"{entry}.ipynb" not in binder[0]):
+        problems.append(f"the Binder button must open {entry}.ipynb of {repository} at {REF}: {binder}")
+    if notebook and not thebe:
+        problems.append("no Live Code button")
+    colab_links = [link for link in links if "colab.research.google.com" in link]
+    want = [f"https://colab.research.google.com/github/{repository}/blob/{REF}/{entry}.ipynb"] if colab else []
+    if colab_links != want:
+        problems.append(f"Colab buttons {colab_links}, expected {want}")
+    for link in links:
+        if "github.com" in link and "/github/" not in link and repository not in link:
+            problems.append(f"a link to another repository: {link}")
+    return problems
 
 
 # Opens every collapsed block (hidden outputs, solutions, dropdowns), so that
@@ -282,12 +326,10 @@ def test_page_renders_offline(browser, server, entry):
     )
     assert not broken, f"images that did not decode: {broken}"
 
-    if (ROOT / f"{entry}.ipynb").is_file():
-        repo, branch = _repository()
-        binder = page.locator(f'a[href*="mybinder.org/v2/gh/{repo}/{branch}?"]')
-        assert binder.count() == 1, "the Binder launch button must point at this repository and branch"
-        assert f"{entry}.ipynb" in binder.get_attribute("href")
-        assert page.locator(".btn-launch-thebe, button[onclick*='initThebe']").count() >= 1, "no Live Code button"
+    # The chapters' first cell installs lossbook from the repository they are pinned to (make lib):
+    # a Colab button only where that is the site's repository, and not on the benchmark's page.
+    colab = (ROOT / f"{entry}.ipynb").is_file() and _chapters_pin() == REPOSITORY and "13_benchmark" not in entry
+    problems += _check_buttons(page, entry, REPOSITORY, colab)
 
     bad_alt = _bad_alt_texts(page.evaluate(_ALT_TEXTS))
 
@@ -320,3 +362,62 @@ def test_page_fits_a_phone_screen(browser, server, entry):
     overflow = _check_overflow(page, "390x844")
     context.close()
     assert not overflow, "content wider than the text column:\n" + "\n".join(overflow)
+
+
+# Two small builds of three pages each (the intro, a chapter and the benchmark):
+# a copy of the book with no repository at all, and a copy whose git remote
+# origin is a GitHub repository and whose chapters `make lib` has pinned to it.
+SUBSET = ["intro", "chapters/01_softmax", "chapters/13_benchmark"]
+
+
+def _copy_and_build(where: Path, env: dict[str, str], origin: str | None) -> Path:
+    src = where / "book"
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for folder in ("_ext", "_static", "chapters", "lossbook", "scripts"):
+        shutil.copytree(ROOT / folder, src / folder, ignore=ignore)
+    for name in ("_config.yml", "intro.md"):
+        shutil.copy(ROOT / name, src)
+    (src / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n" + "".join(f"  - file: {e}\n" for e in SUBSET[1:])
+    )
+    if origin:
+        subprocess.run(["git", "init", "-q", "-b", "main"], cwd=src, check=True)
+        subprocess.run(["git", "remote", "add", "origin", origin], cwd=src, check=True)
+        subprocess.run([sys.executable, "scripts/export_lib.py"], cwd=src, env=env, check=True,
+                       capture_output=True)
+    # Links to the chapters left out fail -n, so this build is not -W: only its buttons are checked.
+    result = subprocess.run([str(JB), "build", ".", "--path-output", str(where / "out")], cwd=src, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return where / "out" / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def subset_sites(tmp_path_factory):
+    bare = _copy_and_build(tmp_path_factory.mktemp("bare"), _env(BOOK_REPOSITORY="none"), None)
+    pinned = _copy_and_build(tmp_path_factory.mktemp("pinned"), _env(),
+                             f"https://github.com/{REPOSITORY}.git")
+    return {"bare": bare, "pinned": pinned}
+
+
+@pytest.mark.parametrize("kind", ["bare", "pinned"])
+def test_buttons_follow_the_repository(browser, subset_sites, kind):
+    """No repository: no button that needs one. A GitHub origin: every button points at it."""
+    html = subset_sites[kind]
+    handler = functools.partial(_QuietHandler, directory=str(html))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    problems = []
+    try:
+        for entry in SUBSET:
+            page = browser.new_page()
+            page.route("**/*", lambda route: route.continue_()
+                       if route.request.url.startswith("http://127.0.0.1") else route.abort())
+            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/{entry}.html", wait_until="load")
+            repository = None if kind == "bare" else REPOSITORY
+            colab = kind == "pinned" and entry == "chapters/01_softmax"
+            problems += [f"{kind} {entry}: {p}" for p in _check_buttons(page, entry, repository, colab)]
+            page.close()
+    finally:
+        httpd.shutdown()
+    assert not problems, "\n".join(problems)
