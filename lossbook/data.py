@@ -46,14 +46,15 @@ MNIST_FILES = {
 }
 
 _HOW_TO_RESTORE = (
-    "Restore it from git with `git checkout -- data/MNIST/raw/` "
-    "(run in the repository root), or rebuild all four files with "
-    "`python data/rebuild_mnist.py` (see data/README.md)."
-)
+    "In the book's repository, restore it with "
+    "`git checkout -- data/MNIST/raw/` (run in the repository's root) or "
+    "rebuild all four files with `python data/rebuild_mnist.py` (see "
+    "data/README.md); elsewhere, `lossbook.data.fetch_mnist()` downloads "
+    "them.")
 
 
 class MNISTDataError(RuntimeError):
-    """A committed MNIST file is missing, truncated or altered."""
+    """An MNIST file is missing, truncated or altered, or cannot be fetched."""
 
 
 def _md5(path: Path) -> str:
@@ -64,32 +65,82 @@ def _md5(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _problem(path: Path, name: str) -> str | None:
+    """What is wrong with one raw file, or None if it is intact."""
+    size, md5 = MNIST_FILES[name]
+    if not path.is_file():
+        return f"MNIST file missing: {path}"
+    actual = path.stat().st_size
+    if actual != size:
+        return (f"MNIST file damaged: {path} has {actual:,} bytes, "
+                f"expected {size:,}")
+    if _md5(path) != md5:
+        return (f"MNIST file damaged: {path} has the right size but the "
+                f"wrong MD5 (expected {md5})")
+    return None
+
+
 def verify_mnist(root: str | Path = DATA_DIR,
                  train: bool | None = None) -> None:
     """Check the raw MNIST files under ``root/MNIST/raw``: sizes and MD5s.
 
     ``train=True`` checks the two training files, ``False`` the two test files,
     ``None`` all four. Raises :class:`MNISTDataError` naming the first bad
-    file.
+    file and how to restore it.
     """
     raw = Path(root) / "MNIST" / "raw"
     prefix = {True: "train-", False: "t10k-", None: ""}[train]
-    for name, (size, md5) in MNIST_FILES.items():
-        if not name.startswith(prefix):
-            continue
+    for name in MNIST_FILES:
+        if name.startswith(prefix):
+            problem = _problem(raw / name, name)
+            if problem:
+                raise MNISTDataError(f"{problem}. {_HOW_TO_RESTORE}")
+
+
+def fetch_mnist(root: str | Path = DATA_DIR, mirror: str | None = None,
+                ) -> Path:
+    """Download MNIST into ``root/MNIST/raw`` where a file is not intact.
+
+    For a chapter that runs outside the book's repository (in Colab, say);
+    inside it the committed files are intact and nothing is downloaded. Each
+    missing file comes compressed (``.gz``) through torchvision's downloader
+    from ``mirror``, else from the environment variable
+    ``LOSSBOOK_MNIST_MIRROR``, else from torchvision's own MNIST mirrors, and
+    is then checked against the same sizes and MD5s as the repository's
+    files. A file that fails the check is deleted and named in the
+    :class:`MNISTDataError`. Returns ``root``.
+    """
+    from torchvision.datasets import MNIST
+    from torchvision.datasets.utils import download_and_extract_archive
+
+    raw = Path(root) / "MNIST" / "raw"
+    mirror = mirror or os.environ.get("LOSSBOOK_MNIST_MIRROR")
+    mirrors = [mirror] if mirror else MNIST.mirrors
+    for name in MNIST_FILES:
         path = raw / name
-        if not path.is_file():
+        if _problem(path, name) is None:
+            continue
+        errors = []
+        for base in mirrors:
+            url = f"{base.rstrip('/')}/{name}.gz"
+            try:
+                download_and_extract_archive(url, download_root=str(raw),
+                                             filename=f"{name}.gz",
+                                             remove_finished=True)
+                break
+            except (OSError, RuntimeError) as error:
+                errors.append(f"{url}: {error}")
+        else:
+            raise MNISTDataError(f"could not download {name}.gz: "
+                                 + "; ".join(errors))
+        problem = _problem(path, name)
+        if problem:
+            path.unlink(missing_ok=True)
             raise MNISTDataError(
-                f"MNIST file missing: {path}. {_HOW_TO_RESTORE}")
-        actual = path.stat().st_size
-        if actual != size:
-            raise MNISTDataError(
-                f"MNIST file damaged: {path} has {actual:,} bytes, "
-                f"expected {size:,}. {_HOW_TO_RESTORE}")
-        if _md5(path) != md5:
-            raise MNISTDataError(
-                f"MNIST file damaged: {path} has the right size but the "
-                f"wrong MD5 (expected {md5}). {_HOW_TO_RESTORE}")
+                f"{problem}, as downloaded from {url}; the file was "
+                "deleted. The mirror serves other data than MNIST's: "
+                "choose another (LOSSBOOK_MNIST_MIRROR) and run again.")
+    return Path(root)
 
 
 def load_mnist(train: bool = True, root: str | Path = DATA_DIR,

@@ -23,7 +23,10 @@ import argparse
 import ast
 import difflib
 import inspect
+import json
+import re
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -58,6 +61,119 @@ This file is generated from the chapters by ``make lib``
 ``make lib``. A test fails when the two differ.
 """
 '''
+
+
+BOOTSTRAP_TAG = "bootstrap"
+
+#: The first code cell of every chapter, which makes it run outside the
+#: repository (Colab): {fetch} is what the chapter needs besides lossbook.
+BOOTSTRAP = '''{header}
+{imports}
+
+BOOK_REPOSITORY, BOOK_REF = {repository}, {ref}  # set by `make lib`
+if importlib.util.find_spec("lossbook") is None:
+{body}'''
+
+_INSTALL = '''    package = os.environ.get("LOSSBOOK_PIP") or BOOK_REPOSITORY and (
+        f"lossbook[colab] @ git+https://github.com/{BOOK_REPOSITORY}"
+        f"@{BOOK_REF}")
+    if not package:
+        raise RuntimeError(
+            "This chapter needs lossbook, the book's package, and this copy "
+            "of the book names no repository to install it from: set "
+            "LOSSBOOK_PIP to a pip requirement for it")
+    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q",
+                           package])
+    importlib.invalidate_caches()'''
+
+_FETCH = '''
+    from lossbook.data import fetch_mnist
+
+    fetch_mnist()  # into ./data, checked against the repository's MD5s'''
+
+_REPOSITORY_ONLY = '''    raise RuntimeError(
+        "This chapter reads the benchmark's stored results, bench/results/ "
+        "in the book's repository: run it in Binder or in a clone of the "
+        "repository")'''
+
+
+
+def _repository():
+    """_ext/repository.py, which knows the book's repository."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
+    import repository
+
+    return repository
+
+
+def bootstrap_source(nb, name: str, repository: str | None, ref: str) -> str:
+    """The bootstrap cell for chapter ``name``."""
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    imports = "import importlib.util\nimport os\nimport subprocess\nimport sys"
+    if name in _repository().REPOSITORY_ONLY:
+        what, body = "stops: the chapter needs the whole repository", (
+            _REPOSITORY_ONLY)
+        imports = "import importlib.util"
+    elif re.search(r"\b(mnist_splits|mnist_tensors|load_mnist)\(", code):
+        what, body = "installs the book's package and fetches MNIST", (
+            _INSTALL + _FETCH)
+    else:
+        what, body = "installs the book's package", _INSTALL
+    header = textwrap.fill(
+        f"Run outside the book's repository (in Colab, or on its own), this "
+        f"cell {what}; in the repository it does nothing.", width=79,
+        initial_indent="# ", subsequent_indent="# ")
+    return BOOTSTRAP.format(header=header, imports=imports, body=body,
+                            repository=_literal(repository), ref=_literal(ref))
+
+
+def _literal(value: str | None) -> str:
+    return "None" if value is None else json.dumps(value)
+
+
+def current_pin(nb) -> tuple[str | None, str]:
+    """(repository, ref) that a chapter's bootstrap cell installs from."""
+    for cell in nb.cells:
+        if BOOTSTRAP_TAG in cell.metadata.get("tags", []):
+            match = re.search(r"^BOOK_REPOSITORY, BOOK_REF = (.+?), (.+?)  #",
+                              cell.source, flags=re.M)
+            if match:
+                return ast.literal_eval(match[1]), ast.literal_eval(match[2])
+    return None, "main"
+
+
+def bootstraps(root: Path = ROOT, repository: str | None = None,
+               ref: str | None = None) -> dict[Path, tuple]:
+    """chapter -> (notebook, the bootstrap cell's source as it should be).
+
+    ``repository`` and ``ref``: the pin to write; None keeps each chapter's
+    current one.
+    """
+    out = {}
+    for path in sorted((root / "chapters").glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        pinned, pinned_ref = current_pin(nb)
+        source = bootstrap_source(nb, path.name, repository or pinned,
+                                  ref or pinned_ref)
+        out[path] = (nb, source)
+    return out
+
+
+def set_bootstrap(nb, source: str) -> bool:
+    """Put the bootstrap cell first among the code cells; True if changed."""
+    cells = [c for c in nb.cells
+             if BOOTSTRAP_TAG in c.metadata.get("tags", [])]
+    if cells and cells[0].source == source:
+        return False
+    if cells:
+        cells[0].source = source
+        return True
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["tags"] = [BOOTSTRAP_TAG, "hide-input"]
+    first_code = next(i for i, c in enumerate(nb.cells)
+                      if c.cell_type == "code")
+    nb.cells.insert(first_code, cell)
+    return True
 
 
 class ExportError(Exception):
@@ -111,7 +227,9 @@ def collect(root: Path = ROOT) -> dict[str, dict]:
         nb = nbformat.read(path, as_version=4)
         chapter = int(path.name[:2])
         origin = f"Defined in chapter {chapter}, {path.name}."
-        setup = next((c for c in nb.cells if c.cell_type == "code"), None)
+        setup = next((c for c in nb.cells if c.cell_type == "code"
+                      and BOOTSTRAP_TAG not in c.metadata.get("tags", [])),
+                     None)
         setup_imports = [n for n in ast.parse(_code(setup)).body
                          if isinstance(n, (ast.Import, ast.ImportFrom))]
         for i, cell in enumerate(nb.cells):
@@ -216,6 +334,36 @@ def render(module: str, parts: dict) -> str:
     return text
 
 
+def _bootstraps(check: bool) -> list[Path]:
+    """Bring every chapter's bootstrap cell up to date (check: only report).
+
+    The pin is the repository the site is built for (_ext/repository.py:
+    BOOK_REPOSITORY, else a GitHub origin) when one is known, else the one
+    the chapters already name; the check never depends on the remote.
+    """
+    repository = _repository()
+    slug = None if check else repository.repository_slug()
+    ref = repository.repository_ref() if slug else None
+    stale = []
+    pins = set()
+    for path, (nb, source) in bootstraps(ROOT, slug, ref).items():
+        pins.add(current_pin(nb) if check else (slug, ref))
+        if not set_bootstrap(nb, source):
+            continue
+        if check:
+            stale.append(path)
+            print(f"{path.relative_to(ROOT)}: its first code cell is not "
+                  "the bootstrap cell as it should be", file=sys.stderr)
+        else:
+            nbformat.write(nb, path)
+            print(f"wrote the bootstrap cell of {path.relative_to(ROOT)}")
+    if check and len(pins) > 1:
+        print(f"the chapters install lossbook from different places: {pins}",
+              file=sys.stderr)
+        stale.append(ROOT / "chapters")
+    return stale
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true",
@@ -245,11 +393,13 @@ def main(argv: list[str]) -> int:
         else:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path.relative_to(ROOT)}")
+    stale += _bootstraps(args.check)
     if stale:
         names = ", ".join(str(p.relative_to(ROOT)) for p in stale)
-        print(f"\n{names}: out of date with the chapters. These files are "
-              "generated: edit the chapter, not the file, then run "
-              "`make lib`.", file=sys.stderr)
+        print(f"\n{names}: not what `make lib` writes. lossbook's generated "
+              "modules and the chapters' bootstrap cells come from the "
+              "chapters and scripts/export_lib.py: edit the chapter (never a "
+              "generated file), then run `make lib`.", file=sys.stderr)
         return 1
     return 0
 

@@ -41,7 +41,8 @@ print(json.dumps({
 
 
 def _setup_source(path) -> str:
-    cell = next(c for c in read_notebook(path).cells if c.cell_type == "code")
+    cell = next(c for c in read_notebook(path).cells if c.cell_type == "code"
+                and "bootstrap" not in c.metadata.get("tags", []))
     return "\n".join(line for line in cell.source.splitlines()
                      if not line.lstrip().startswith(("%", "!")))
 
