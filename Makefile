@@ -4,7 +4,10 @@
 #                 then the chapters again as on a foreign machine (make portability)
 #   make portability  strict nbval of every chapter on a simulated foreign CPU
 #   make refresh  re-execute every notebook in place to refresh its stored outputs
-#   make lib      regenerate lossbook's modules from the chapters' export cells
+#   make lib      regenerate lossbook's modules from the chapters' export cells,
+#                 and the chapters' first cell (BOOK_REPOSITORY=owner/name pins it)
+#   make test-binder  install binder/ into a fresh environment and run a chapter
+#                 there (minutes; 2 GB from the package indexes)
 #   make serve    build, then serve the site on http://127.0.0.1:8000
 #   make lock     re-resolve requirements.txt from requirements.in (needs PyPI)
 #   make bench    the benchmark: the book's recipes against the post's (~17 min on
@@ -31,7 +34,7 @@ PORT   ?= 8000
 # `make portability FOREIGN="... LOSSBOOK_THREADS=1"` runs it.)
 FOREIGN := ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2
 
-.PHONY: book test portability refresh lib serve setup lock bench sweep clean
+.PHONY: book test test-binder portability refresh lib serve setup lock bench sweep clean
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -42,6 +45,9 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest --durations=15
 	$(MAKE) --no-print-directory portability
+
+test-binder: $(STAMP)
+	BOOK_TEST_BINDER=1 $(BIN)/python -m pytest -p no:randomly tests/test_binder.py
 
 portability: $(STAMP)
 	$(FOREIGN) $(BIN)/python -m pytest --durations=15 chapters
