@@ -1,9 +1,12 @@
 # The two commands of the README, and their helpers.
-#   make book     build the HTML site into _build/html (sets everything up first)
+#   make book     build the HTML site into _build/html, English, and its Korean
+#                 edition into _build/html/ko (sets everything up first)
 #   make test     run every test: data, configuration, strict nbval, -W build, browser,
 #                 then the chapters again as on a foreign machine (make portability)
 #   make portability  strict nbval of every chapter on a simulated foreign CPU
 #   make refresh  re-execute every notebook in place to refresh its stored outputs
+#   make translations  update the Korean catalogues in locales/ from the English
+#                 text, and list what needs translating
 #   make lib      regenerate lossbook's modules from the chapters' export cells,
 #                 and the chapters' first cell (BOOK_REPOSITORY=owner/name pins it)
 #   make test-binder  install binder/ into a fresh environment and run a chapter
@@ -34,12 +37,14 @@ PORT   ?= 8000
 # `make portability FOREIGN="... LOSSBOOK_THREADS=1"` runs it.)
 FOREIGN := ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2
 
-.PHONY: book test test-binder portability refresh lib serve setup lock bench sweep clean
+.PHONY: book test test-binder portability refresh translations lib serve setup lock bench sweep clean
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python scripts/build_korean.py -W -n --keep-going
 	@echo
-	@echo "The book is built: file://$(CURDIR)/_build/html/index.html"
+	@echo "The book is built: file://$(CURDIR)/_build/html/index.html (English)"
+	@echo "and file://$(CURDIR)/_build/html/ko/index.html (한국어)"
 	@echo "To read it on http://127.0.0.1:$(PORT)/ run: make serve"
 
 test: $(STAMP)
@@ -54,6 +59,14 @@ portability: $(STAMP)
 
 refresh: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py
+
+# The English text's messages, extracted (_build/gettext), merged into the
+# Korean catalogues: a changed paragraph comes back fuzzy, a new one empty.
+# The last line lists every message that needs a translator.
+translations: $(STAMP)
+	$(BIN)/jupyter-book build . --builder custom --custom-builder gettext
+	$(BIN)/sphinx-intl update -p _build/gettext -l ko -d locales
+	-$(BIN)/python scripts/check_translations.py
 
 lib: $(STAMP)
 	$(BIN)/python scripts/export_lib.py

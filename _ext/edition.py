@@ -1,0 +1,147 @@
+"""Two editions from one source: English at the site's root, Korean in ko/.
+
+The Korean edition is the same pages built with ``language: ko``: Sphinx
+replaces each paragraph with its translation from
+``locales/ko/LC_MESSAGES/<page>.po``; code cells and their outputs are the
+same executed cells (scripts/build_korean.py builds it). This extension
+
+- puts a language switch in every page's header that opens the same page in
+  the other edition (a relative link, so it works from any address and from
+  the files themselves);
+- gives the Korean edition a search that finds Korean words however they are
+  inflected: a word is indexed, and looked up, without the particles
+  (조사) that Korean attaches to it ("소프트맥스는" is found by "소프트맥스");
+- lets a translated paragraph use the notebook's glued values: Sphinx parses
+  each translation as a small document of its own, which myst-nb's glue
+  roles would find empty, so they are given the notebook they belong to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from myst_nb import sphinx_ as nb_sphinx
+from myst_nb.ext.glue import directives as glue_directives
+from myst_nb.ext.glue import roles as glue_roles
+from myst_nb.ext.glue import utils as glue_utils
+from sphinx.search import SearchLanguage
+
+#: language -> (the other edition's language, the switch's label)
+EDITIONS = {"en": ("ko", "한국어"), "ko": ("en", "English")}
+
+# Particles (조사) and the copula that follow a Korean noun, longest first.
+PARTICLES = sorted("""
+이다 입니다 이며 이고 이나 이면 이란 이라는 라는 에서는 에서도 에서 에게는 에게 에는
+에도 에만 으로는 으로도 으로 로는 로도 로 와는 과는 와 과 은 는 이 가 을 를 의 에 도 만
+까지 부터 보다 처럼 마다 이라 라 들이 들은 들을 들의 들
+""".split(), key=len, reverse=True)
+
+
+def strip_particle(word: str) -> str:
+    """A Korean word without its trailing particle, if what is left is one."""
+    for particle in PARTICLES:
+        if word.endswith(particle) and len(word) > len(particle) + 1:
+            return word[: -len(particle)]
+    return word
+
+
+class SearchKorean(SearchLanguage):
+    """Korean words, indexed and looked up without their particles."""
+
+    lang = "ko"
+    language_name = "Korean"
+    js_splitter_code = ""
+    # The same rule in the browser (searchtools.js calls Stemmer().stemWord).
+    js_stemmer_rawcode = ""
+    js_stemmer_code = (
+        "const KO_PARTICLES = "
+        + repr(PARTICLES).replace("'", '"')
+        + """;
+class Stemmer {
+  stemWord(word) {
+    if (!/[\\uac00-\\ud7a3]/.test(word)) return word.toLowerCase();
+    for (const p of KO_PARTICLES) {
+      if (word.endsWith(p) && word.length > p.length + 1)
+        return word.slice(0, -p.length);
+    }
+    return word;
+  }
+}
+""")
+    _word = re.compile(r"\w+")
+
+    def split(self, input: str) -> list[str]:
+        return self._word.findall(input)
+
+    def word_filter(self, word: str) -> bool:
+        return len(word) > 1 or bool(re.match(r"[\uac00-\ud7a3]", word))
+
+    def stem(self, word: str) -> str:
+        if re.search(r"[\uac00-\ud7a3]", word):
+            return strip_particle(word)
+        return word.lower()
+
+
+# The notebook element renderer myst-nb made for the page being read: a page
+# is read, then its translations are parsed, before the next page begins.
+_current: dict[str, object] = {}
+_load_renderer = nb_sphinx.load_renderer
+
+
+def _remembering_load_renderer(name):
+    cls = _load_renderer(name)
+
+    def make(*args, **kwargs):
+        _current["renderer"] = cls(*args, **kwargs)
+        return _current["renderer"]
+
+    return make
+
+
+_retrieve = glue_utils.retrieve_glue_data
+
+
+def _retrieve_glue_data(document, key):
+    """myst-nb's lookup, from a translation's document too."""
+    if "nb_renderer" in document or "renderer" not in _current:
+        return _retrieve(document, key)
+    document["nb_renderer"] = _current["renderer"]  # for this lookup only:
+    try:  # a doctree keeps no renderer (it is pickled)
+        return _retrieve(document, key)
+    finally:
+        del document["nb_renderer"]
+
+
+def _configure(app, config) -> None:
+    language = config.language or "en"
+    if language not in EDITIONS:
+        return
+    if "_templates" not in config.templates_path:
+        config.templates_path.append("_templates")
+    options = config.html_theme_options
+    end = options.get("article_header_end", ["article-header-buttons.html"])
+    if "language-switch.html" not in end:
+        options["article_header_end"] = ["language-switch.html", *end]
+
+
+def _other_edition(app, pagename, templatename, context, doctree) -> None:
+    language = app.config.language or "en"
+    if language not in EDITIONS:
+        return
+    other, label = EDITIONS[language]
+    up = "../" * pagename.count("/")
+    # English pages are at the root, Korean ones in ko/.
+    target = f"ko/{pagename}.html" if language == "en" else (
+        f"../{pagename}.html")
+    context["other_edition"] = {"url": up + target, "lang": other,
+                                "label": label}
+
+
+def setup(app):
+    nb_sphinx.load_renderer = _remembering_load_renderer
+    for module in (glue_utils, glue_roles, glue_directives):
+        module.retrieve_glue_data = _retrieve_glue_data
+    app.add_search_language(SearchKorean)
+    app.connect("config-inited", _configure)
+    app.connect("html-page-context", _other_edition)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
