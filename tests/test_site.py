@@ -48,22 +48,33 @@ def _env(**values: str) -> dict[str, str]:
     return {**env, **values}
 
 
+# Both editions, as make book builds them: English at the root, Korean in ko/.
+EDITIONS = {"en": "", "ko": "ko/"}
+PAGES = [(edition, entry) for edition in EDITIONS for entry in toc_entries()]
+
+
+def _page_id(page: tuple[str, str]) -> str:
+    return f"{page[0]}:{page[1]}"
+
+
 @pytest.fixture(scope="session")
 def build_log() -> str:
-    result = subprocess.run(
-        [str(JB), "build", ".", "-W", "-n", "--keep-going", "--all"],
-        cwd=ROOT, capture_output=True, text=True, env=_env(BOOK_REPOSITORY=REPOSITORY, BOOK_REF=REF),
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"jupyter-book build failed:\n{log[-6000:]}"
+    env = _env(BOOK_REPOSITORY=REPOSITORY, BOOK_REF=REF)
+    log = ""
+    for command in ([str(JB), "build", ".", "-W", "-n", "--keep-going", "--all"],
+                    [sys.executable, "scripts/build_korean.py", "-W", "-n", "--keep-going", "--all"]):
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+        log += result.stdout + result.stderr
+        assert result.returncode == 0, f"{command[1]} failed:\n{log[-6000:]}"
     return log
 
 
 def test_build_is_warning_free(build_log):
     warnings = [line for line in build_log.splitlines() if "WARNING" in line or "ERROR" in line]
     assert not warnings, "\n".join(warnings)
-    for entry in toc_entries():
-        assert (HTML / f"{entry}.html").is_file(), f"{entry}.html was not built"
+    for prefix in EDITIONS.values():
+        for entry in toc_entries():
+            assert (HTML / f"{prefix}{entry}.html").is_file(), f"{prefix}{entry}.html was not built"
 
 
 def test_mathjax_is_served_by_the_site(build_log):
@@ -273,13 +284,60 @@ def _wait_for_math(page) -> None:
     page.evaluate("() => document.fonts.ready.then(() => true)")
 
 
+# Share of Hangul among the letters a reader reads: the article without code, outputs and math.
+_HANGUL_SHARE = """() => {
+    const clone = document.querySelector('article.bd-article').cloneNode(true);
+    clone.querySelectorAll('pre, code, .cell_output, .output, mjx-container, .math, script, style')
+        .forEach(e => e.remove());
+    const text = clone.innerText;
+    const hangul = (text.match(/[\uac00-\ud7a3]/g) || []).length;
+    const latin = (text.match(/[A-Za-z]/g) || []).length;
+    return hangul / Math.max(1, hangul + latin);
+}"""
+
+
+def _check_language(page, server: str, edition: str, entry: str) -> list[str]:
+    """The page's language, its text's script, and the switch to the same page in the other edition."""
+    problems = []
+    lang = page.evaluate("() => document.documentElement.lang")
+    if lang != edition:
+        problems.append(f"<html lang={lang!r}>, expected {edition!r}")
+    # The table of Korean terms is in both languages on purpose, in both editions.
+    share = page.evaluate(_HANGUL_SHARE)
+    bilingual = entry == "chapters/glossary_korean"
+    if edition == "ko" and share < 0.5 and not bilingual:
+        problems.append(f"the Korean page's text is {share:.0%} Hangul (outside code and math)")
+    if edition == "en" and share > 0.05 and not bilingual:
+        problems.append(f"the English page's text is {share:.0%} Hangul")
+    if edition == "ko":
+        # Every value the English page glues from its notebook is glued into the translation too.
+        english = (HTML / f"{entry}.html").read_text(encoding="utf-8").count('class="pasted-text"')
+        korean = page.locator(".pasted-text").count()
+        if korean != english:
+            problems.append(f"{korean} glued values, the English page has {english}")
+    switch = page.locator("a.language-switch")
+    if switch.count() != 1:
+        return [*problems, f"{switch.count()} language switches, expected 1"]
+    other = "ko" if edition == "en" else "en"
+    href = switch.evaluate("a => a.href")
+    expected = f"{server}/{EDITIONS[other]}{entry}.html"
+    if href != expected or switch.get_attribute("hreflang") != other:
+        problems.append(f"the language switch opens {href}, expected {expected}")
+    response = page.request.get(href)
+    if response.status != 200:
+        problems.append(f"the language switch's page answers HTTP {response.status}")
+    return problems
+
+
 def _check_overflow(page, size: str) -> list[str]:
     page.evaluate(_UNFOLD)
     return [f"{size}: {problem}" for problem in page.evaluate(_OVERFLOW)]
 
 
-@pytest.mark.parametrize("entry", toc_entries())
-def test_page_renders_offline(browser, server, entry):
+@pytest.mark.parametrize("edition_entry", PAGES, ids=_page_id)
+def test_page_renders_offline(browser, server, edition_entry):
+    edition, entry = edition_entry
+    prefix = EDITIONS[edition]
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     problems: list[str] = []
     page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
@@ -295,7 +353,7 @@ def test_page_renders_offline(browser, server, entry):
             route.abort()
 
     page.route("**/*", only_local)
-    page.goto(f"{server}/{entry}.html", wait_until="load")
+    page.goto(f"{server}/{prefix}{entry}.html", wait_until="load")
 
     n_math = page.locator(".math").count()
     if n_math:
@@ -331,11 +389,15 @@ def test_page_renders_offline(browser, server, entry):
     colab = (ROOT / f"{entry}.ipynb").is_file() and _chapters_pin() == REPOSITORY and "13_benchmark" not in entry
     problems += _check_buttons(page, entry, REPOSITORY, colab)
 
+    problems += _check_language(page, server, edition, entry)
+
     bad_alt = _bad_alt_texts(page.evaluate(_ALT_TEXTS))
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    # A long chapter (30,000 px) takes over 20 s to capture on a busy 2-core machine.
-    page.screenshot(path=str(SHOTS / f"{entry.replace('/', '__')}.png"), full_page=True, timeout=120_000)
+    # A long chapter (30,000 px) takes over 20 s to capture on a busy 2-core machine: the
+    # whole page in English, the first screen in Korean (the same figures and layout).
+    page.screenshot(path=str(SHOTS / f"{prefix.replace('/', '__')}{entry.replace('/', '__')}.png"),
+                    full_page=edition == "en", timeout=120_000)
     overflow = _check_overflow(page, "1280x800")
     overflow += [f"1280x800: {table}" for table in page.evaluate(_TABLES_THAT_SCROLL)]
     page.close()
@@ -347,18 +409,20 @@ def test_page_renders_offline(browser, server, entry):
     assert not overflow, "content wider than the text column:\n" + "\n".join(overflow)
 
 
-@pytest.mark.parametrize("entry", toc_entries())
-def test_page_fits_a_phone_screen(browser, server, entry):
+@pytest.mark.parametrize("edition_entry", PAGES, ids=_page_id)
+def test_page_fits_a_phone_screen(browser, server, edition_entry):
+    edition, entry = edition_entry
+    prefix = EDITIONS[edition]
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True, has_touch=True,
     )
     page = context.new_page()
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
-    page.goto(f"{server}/{entry}.html", wait_until="load")
+    page.goto(f"{server}/{prefix}{entry}.html", wait_until="load")
     _wait_for_math(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     # The first screen only: a full-page capture of every page doubles this test's time.
-    page.screenshot(path=str(SHOTS / f"{entry.replace('/', '__')}@390.png"))
+    page.screenshot(path=str(SHOTS / f"{prefix.replace('/', '__')}{entry.replace('/', '__')}@390.png"))
     overflow = _check_overflow(page, "390x844")
     context.close()
     assert not overflow, "content wider than the text column:\n" + "\n".join(overflow)
@@ -373,7 +437,7 @@ SUBSET = ["intro", "chapters/01_softmax", "chapters/13_benchmark"]
 def _copy_and_build(where: Path, env: dict[str, str], origin: str | None) -> Path:
     src = where / "book"
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
-    for folder in ("_ext", "_static", "chapters", "lossbook", "scripts"):
+    for folder in ("_ext", "_static", "_templates", "chapters", "lossbook", "scripts"):
         shutil.copytree(ROOT / folder, src / folder, ignore=ignore)
     for name in ("_config.yml", "intro.md"):
         shutil.copy(ROOT / name, src)
@@ -421,3 +485,21 @@ def test_buttons_follow_the_repository(browser, subset_sites, kind):
     finally:
         httpd.shutdown()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("edition", "query"), [
+    ("en", "softmax"),
+    ("ko", "소프트맥스"),
+    ("ko", "소프트맥스는"),  # with a particle (조사): found as the word without it
+])
+def test_search_works_in_both_editions(browser, server, edition, query):
+    page = browser.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+    page.goto(f"{server}/{EDITIONS[edition]}search.html?q={query}", wait_until="load")
+    page.wait_for_selector("#search-results ul.search li", timeout=60_000)
+    results = page.evaluate("() => [...document.querySelectorAll('#search-results ul.search li a')]"
+                            ".map(a => a.getAttribute('href'))")
+    page.close()
+    assert any("01_softmax" in href for href in results), results
+    assert all(href.startswith("chapters/") or href.startswith("intro") or href.startswith("appendix/")
+               for href in results), results
