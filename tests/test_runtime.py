@@ -11,6 +11,7 @@ raising.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -22,21 +23,34 @@ import torch
 from lossbook import runtime
 from tests.book import notebooks, read_notebook
 
+# Runs the set-up cell twice in one process (importing torch is most of the
+# time): as on a CUDA machine, then again with LOSSBOOK_DEVICE=cpu and
+# LOSSBOOK_THREADS=1, after undoing what the first run set.
 PROBE = r"""
 import json, os, sys
 import torch
 torch.cuda.is_available = lambda: True  # a GPU, as far as the chapter can tell
-source = sys.stdin.read()
-namespace = {}
-exec(compile(source, "set-up cell", "exec"), namespace)
-print(json.dumps({
-    "device": str(namespace.get("device")),
-    "deterministic": torch.are_deterministic_algorithms_enabled(),
-    "warn_only": torch.is_deterministic_algorithms_warn_only_enabled(),
-    "cublas": os.environ.get("CUBLAS_WORKSPACE_CONFIG"),
-    "cuda_initialized": torch.cuda.is_initialized(),
-    "threads": torch.get_num_threads(),
-}))
+source = compile(sys.stdin.read(), "set-up cell", "exec")
+
+
+def run():
+    namespace = {}
+    exec(source, namespace)
+    return {
+        "device": str(namespace.get("device")),
+        "deterministic": torch.are_deterministic_algorithms_enabled(),
+        "warn_only": torch.is_deterministic_algorithms_warn_only_enabled(),
+        "cublas": os.environ.get("CUBLAS_WORKSPACE_CONFIG"),
+        "cuda_initialized": torch.cuda.is_initialized(),
+        "threads": torch.get_num_threads(),
+    }
+
+
+cuda = run()
+torch.use_deterministic_algorithms(False)
+os.environ.pop("CUBLAS_WORKSPACE_CONFIG", None)
+os.environ.update(LOSSBOOK_DEVICE="cpu", LOSSBOOK_THREADS="1")
+print(json.dumps({"cuda": cuda, "forced": run()}))
 """
 
 
@@ -47,10 +61,11 @@ def _setup_source(path) -> str:
                      if not line.lstrip().startswith(("%", "!")))
 
 
-def _run_setup(path, **env) -> dict:
+@functools.cache
+def _run_setup(path) -> dict:
+    """{"cuda": the state after the set-up cell on a CUDA machine, "forced": with the environment set}."""
     environ = {k: v for k, v in os.environ.items()
                if k not in ("LOSSBOOK_DEVICE", "LOSSBOOK_THREADS", "CUBLAS_WORKSPACE_CONFIG")}
-    environ.update(env)
     result = subprocess.run([sys.executable, "-c", PROBE], input=_setup_source(path),
                             capture_output=True, text=True, cwd=path.parent, env=environ)
     assert result.returncode == 0, f"{path.name}: the set-up cell failed:\n{result.stderr}"
@@ -59,7 +74,7 @@ def _run_setup(path, **env) -> dict:
 
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.name)
 def test_setup_cell_is_safe_on_a_cuda_machine(path):
-    state = _run_setup(path)
+    state = _run_setup(path)["cuda"]
     assert state["deterministic"] and state["warn_only"], (
         "call torch.use_deterministic_algorithms(True, warn_only=True): with "
         "mode=True alone, nn.NLLLoss raises on a CUDA tensor")
@@ -72,7 +87,7 @@ def test_setup_cell_is_safe_on_a_cuda_machine(path):
 @pytest.mark.parametrize("path", [p for p in notebooks() if "device =" in _setup_source(p)],
                          ids=lambda p: p.name)
 def test_environment_forces_the_device_and_threads(path):
-    state = _run_setup(path, LOSSBOOK_DEVICE="cpu", LOSSBOOK_THREADS="1")
+    state = _run_setup(path)["forced"]
     assert state["device"] == "cpu" and state["threads"] == 1
     assert state["cublas"] is None
 
