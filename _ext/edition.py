@@ -19,12 +19,17 @@ same executed cells (scripts/build_korean.py builds it). This extension
 from __future__ import annotations
 
 import re
+from os import path
 
 from myst_nb import sphinx_ as nb_sphinx
 from myst_nb.ext.glue import directives as glue_directives
 from myst_nb.ext.glue import roles as glue_roles
 from myst_nb.ext.glue import utils as glue_utils
+from sphinx import addnodes
+from sphinx.locale import init as init_locale
 from sphinx.search import SearchLanguage
+from sphinx.transforms import SphinxTransform
+from sphinx.util.i18n import docname_to_domain
 
 #: language -> (the other edition's language, the switch's label)
 EDITIONS = {"en": ("ko", "한국어"), "ko": ("en", "English")}
@@ -112,10 +117,45 @@ def _retrieve_glue_data(document, key):
         del document["nb_renderer"]
 
 
+class TranslateTocCaptions(SphinxTransform):
+    """The parts' captions of the table of contents, in the page's language.
+
+    sphinx-external-toc inserts the toctrees (priority 100) after Sphinx has
+    translated the page (20), so their captions are translated here.
+    """
+
+    default_priority = 150
+
+    def apply(self, **kwargs) -> None:
+        config = self.config
+        if not config.language or config.language == "en":
+            return
+        domain = docname_to_domain(self.env.docname, config.gettext_compact)
+        dirs = [path.join(self.env.srcdir, d) for d in config.locale_dirs]
+        catalog, found = init_locale(dirs, config.language, domain)
+        if not found:
+            return
+        for node in self.document.findall(addnodes.toctree):
+            if node.get("caption"):
+                node["caption"] = node["rawcaption"] = catalog.gettext(
+                    node["caption"])
+
+
+#: The Korean edition's words for what the theme and myst-nb write in English.
+KOREAN_INTERFACE = {
+    "nb_code_prompt_show": "숨긴 부분 보기",
+    "nb_code_prompt_hide": "숨기기",
+}
+
+
 def _configure(app, config) -> None:
     language = config.language or "en"
     if language not in EDITIONS:
         return
+    if language == "ko":
+        for name, value in KOREAN_INTERFACE.items():
+            config[name] = value
+        config.html_theme_options["search_bar_text"] = "이 책에서 검색..."
     if "_templates" not in config.templates_path:
         config.templates_path.append("_templates")
     options = config.html_theme_options
@@ -138,6 +178,7 @@ def _other_edition(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
+    app.add_transform(TranslateTocCaptions)
     nb_sphinx.load_renderer = _remembering_load_renderer
     for module in (glue_utils, glue_roles, glue_directives):
         module.retrieve_glue_data = _retrieve_glue_data
