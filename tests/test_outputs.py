@@ -107,9 +107,11 @@ def _output_text(cell) -> str:
     return "\n".join(parts)
 
 
-# Numbers precise enough to be a measurement, not a count of chapters:
-# 99.24, 0.0230, 1.96e-03, 2,123.
-NUMBER = re.compile(r"(?<![\w.])-?\d+(?:,\d{3})+(?:\.\d+)?|(?<![\w.])-?\d+\.\d{2,}(?:e[-+]?\d+)?")
+# Numbers precise enough to be a measurement or an index, not a count of
+# chapters: 99.24, 0.0230, 1.96e-03, 2,123, and whole numbers of three digits
+# or more (the index of a test image a run got wrong: 2130).
+NUMBER = re.compile(r"(?<![\w.])-?\d+(?:,\d{3})+(?:\.\d+)?|(?<![\w.])-?\d+\.\d{2,}(?:e[-+]?\d+)?"
+                    r"|(?<![\w.])(?<!\d,)\d{3,}(?!\w|,\d|\.\d)")
 
 
 def _numbers(text: str) -> set[str]:
