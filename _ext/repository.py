@@ -21,6 +21,7 @@ never installs another repository's package.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -116,17 +117,26 @@ def _drop_colab(app, pagename, templatename, context, doctree) -> None:
                                 if button.get("text") != "Colab"]
 
 
+#: The line of a chapter's first cell (scripts/export_lib.py writes it) that
+#: names where lossbook is installed from: owner/name (or None) and the ref.
+PIN = re.compile(r"^BOOK_REPOSITORY, BOOK_REF = (.+?), (.+?)  #", re.M)
+
+
+def pin_of(notebook) -> tuple[str | None, str]:
+    """(repository, ref) that a chapter's bootstrap cell installs from."""
+    for cell in notebook.cells:
+        match = PIN.search(cell.source)
+        if match:
+            return ast.literal_eval(match[1]), ast.literal_eval(match[2])
+    return None, "main"
+
+
 def chapters_pin() -> str | None:
     """The ``owner/name`` the chapters' first cell installs lossbook from."""
     import nbformat
 
     first = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
-    for cell in nbformat.read(first[0], as_version=4).cells if first else []:
-        match = re.search(r'^BOOK_REPOSITORY, BOOK_REF = "([\w.-]+/[\w.-]+)"',
-                          cell.source, flags=re.M)
-        if match:
-            return match[1]
-    return None
+    return pin_of(nbformat.read(first[0], as_version=4))[0] if first else None
 
 
 def setup(app):

@@ -66,7 +66,8 @@ def _prose(text: str) -> str:
 
 def problems(path: Path) -> list[str]:
     """Everything wrong with one catalogue, one line each."""
-    page = path.relative_to(CATALOGUES).with_suffix("")
+    page = (path.relative_to(CATALOGUES) if path.is_relative_to(CATALOGUES)
+            else path).with_suffix("")
     with path.open("rb") as fh:
         catalogue = read_po(fh, abort_invalid=True)
     found = []

@@ -100,7 +100,9 @@ _REPOSITORY_ONLY = '''    raise RuntimeError(
 
 def _repository():
     """_ext/repository.py, which knows the book's repository."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
+    folder = str(Path(__file__).resolve().parent.parent / "_ext")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
     import repository
 
     return repository
@@ -133,13 +135,7 @@ def _literal(value: str | None) -> str:
 
 def current_pin(nb) -> tuple[str | None, str]:
     """(repository, ref) that a chapter's bootstrap cell installs from."""
-    for cell in nb.cells:
-        if BOOTSTRAP_TAG in cell.metadata.get("tags", []):
-            match = re.search(r"^BOOK_REPOSITORY, BOOK_REF = (.+?), (.+?)  #",
-                              cell.source, flags=re.M)
-            if match:
-                return ast.literal_eval(match[1]), ast.literal_eval(match[2])
-    return None, "main"
+    return _repository().pin_of(nb)
 
 
 def bootstraps(root: Path = ROOT, repository: str | None = None,

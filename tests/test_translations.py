@@ -73,15 +73,7 @@ def test_the_check_does_catch_a_broken_translation(tmp_path):
         'msgstr "1장과 `torch.softmax`를 보라."\n\n'
         'msgid "The loss"\nmsgstr ""\n\n'
         '#, fuzzy\nmsgid "The logits"\nmsgstr "로짓"\n', encoding="utf-8")
-    found = "\n".join(_problems_outside(po))
+    found = "\n".join(check_translations.problems(po))
     assert "markup changed" in found and "{doc}`01_softmax`" in found
     assert "not translated" in found and "fuzzy" in found
 
-
-def _problems_outside(po: Path) -> list[str]:
-    original = check_translations.CATALOGUES
-    check_translations.CATALOGUES = po.parent
-    try:
-        return check_translations.problems(po)
-    finally:
-        check_translations.CATALOGUES = original

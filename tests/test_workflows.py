@@ -8,6 +8,7 @@ checkout, no template injection). Both run without the network.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,8 +48,7 @@ def test_every_action_is_pinned_to_a_commit(workflow):
              .values() for step in job.get("steps", [])]
     for step in steps:
         if "uses" in step:
-            ref = step["uses"].split("@")[1]
-            assert len(ref) == 40 and int(ref, 16) >= 0, step["uses"]
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
 
 
 def test_the_test_workflow_runs_the_readme_command():
