@@ -48,13 +48,13 @@ MNIST_FILES = {
 _HOW_TO_RESTORE = (
     "In the book's repository, restore it with "
     "`git checkout -- data/MNIST/raw/` (run in the repository's root) or "
-    "rebuild all four files with `python data/rebuild_mnist.py` (see "
-    "data/README.md); elsewhere, `lossbook.data.fetch_mnist()` downloads "
-    "them.")
+    "rebuild all four files with `.venv/bin/python data/rebuild_mnist.py` "
+    "(see data/README.md); elsewhere, set LOSSBOOK_DATA to a folder that "
+    "holds a copy of the repository's data/.")
 
 
 class MNISTDataError(RuntimeError):
-    """An MNIST file is missing, truncated or altered, or cannot be fetched."""
+    """An MNIST file is missing, truncated or altered."""
 
 
 def _md5(path: Path) -> str:
@@ -95,52 +95,6 @@ def verify_mnist(root: str | Path = DATA_DIR,
             problem = _problem(raw / name, name)
             if problem:
                 raise MNISTDataError(f"{problem}. {_HOW_TO_RESTORE}")
-
-
-def fetch_mnist(root: str | Path = DATA_DIR, mirror: str | None = None,
-                ) -> Path:
-    """Download MNIST into ``root/MNIST/raw`` where a file is not intact.
-
-    For a chapter that runs outside the book's repository (in Colab, say);
-    inside it the committed files are intact and nothing is downloaded. Each
-    missing file comes compressed (``.gz``) through torchvision's downloader
-    from ``mirror``, else from the environment variable
-    ``LOSSBOOK_MNIST_MIRROR``, else from torchvision's own MNIST mirrors, and
-    is then checked against the same sizes and MD5s as the repository's
-    files. A file that fails the check is deleted and named in the
-    :class:`MNISTDataError`. Returns ``root``.
-    """
-    from torchvision.datasets import MNIST
-    from torchvision.datasets.utils import download_and_extract_archive
-
-    raw = Path(root) / "MNIST" / "raw"
-    mirror = mirror or os.environ.get("LOSSBOOK_MNIST_MIRROR")
-    mirrors = [mirror] if mirror else MNIST.mirrors
-    for name in MNIST_FILES:
-        path = raw / name
-        if _problem(path, name) is None:
-            continue
-        errors = []
-        for base in mirrors:
-            url = f"{base.rstrip('/')}/{name}.gz"
-            try:
-                download_and_extract_archive(url, download_root=str(raw),
-                                             filename=f"{name}.gz",
-                                             remove_finished=True)
-                break
-            except (OSError, RuntimeError) as error:
-                errors.append(f"{url}: {error}")
-        else:
-            raise MNISTDataError(f"could not download {name}.gz: "
-                                 + "; ".join(errors))
-        problem = _problem(path, name)
-        if problem:
-            path.unlink(missing_ok=True)
-            raise MNISTDataError(
-                f"{problem}, as downloaded from {url}; the file was "
-                "deleted. The mirror serves other data than MNIST's: "
-                "choose another (LOSSBOOK_MNIST_MIRROR) and run again.")
-    return Path(root)
 
 
 def load_mnist(train: bool = True, root: str | Path = DATA_DIR,

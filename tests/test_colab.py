@@ -1,62 +1,60 @@
-"""A chapter runs outside the repository, as in Colab, from its first cell.
+"""A chapter of the launch branch runs alone, as in Colab, from its first cell.
 
-Colab gives a chapter nothing but the notebook. Its first code cell (the
-bootstrap, written by `make lib`) then installs lossbook and fetches MNIST
-with torchvision's downloader, checked against the repository's MD5s. Here,
-without the internet: the chapter is copied into an empty folder and run in a
-fresh virtual environment that has the lock's packages but neither lossbook
-nor data/, while a local HTTP server on 127.0.0.1 serves a wheel of lossbook
-and MNIST's four .gz files (LOSSBOOK_PIP and LOSSBOOK_MNIST_MIRROR point the
-bootstrap at it).
+Colab gives a chapter nothing but the notebook. The deploy workflow writes
+the branch the site's launch buttons open (scripts/launch.py): the same tree,
+each chapter starting with a cell that, outside the repository, clones that
+branch, installs lossbook from the clone and moves into its chapters/ folder.
+Here, without the internet: a copy of this checkout gets its launch branch
+written as the deploy job writes it, in a local git repository; one chapter
+of it is copied into an empty folder and run in a fresh virtual environment
+that has the lock's packages but not lossbook, with LOSSBOOK_CLONE pointing
+the cell at the local repository instead of GitHub.
 """
 
 from __future__ import annotations
 
-import functools
-import gzip
-import http.server
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
-import threading
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from lossbook.data import MNIST_FILES, MNISTDataError, fetch_mnist
+from scripts import launch
 from tests.book import ROOT
 
-RAW = ROOT / "data" / "MNIST" / "raw"
+pytestmark = pytest.mark.slow
+
 CHAPTER = "14_memory_layout.ipynb"  # needs lossbook and MNIST, and is quick
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+def _git(*args: str, cwd: Path) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True,
+                          capture_output=True, text=True).stdout
 
 
 @pytest.fixture(scope="module")
-def mirror(tmp_path_factory):
-    """A server with MNIST's .gz files and a lossbook wheel: its URL."""
-    folder = tmp_path_factory.mktemp("mirror")
-    for name in MNIST_FILES:
-        with gzip.open(folder / f"{name}.gz", "wb", compresslevel=1) as gz:
-            gz.write((RAW / name).read_bytes())
-    source = tmp_path_factory.mktemp("source")  # build outside the checkout
-    shutil.copytree(ROOT / "lossbook", source / "lossbook",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "pyproject.toml", source)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
-                    "--no-build-isolation", "-w", str(folder), str(source)],
-                   check=True)
-    handler = functools.partial(_Quiet, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", folder
-    httpd.shutdown()
+def repository(tmp_path_factory) -> Path:
+    """A git repository with this checkout's files and its launch branch."""
+    repo = tmp_path_factory.mktemp("repository")
+    files = _git("ls-files", "-z", "--cached", "--others", "--exclude-standard",
+                 cwd=ROOT).split("\0")
+    for name in filter(None, files):
+        if (ROOT / name).is_file():
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, repo / name)
+    _git("init", "-q", "-b", "main", cwd=repo)
+    _git("add", "-A", cwd=repo)
+    _git("commit", "-q", "-m", "the book", cwd=repo)
+    _git("checkout", "-q", "-b", launch.BRANCH, cwd=repo)
+    assert launch.main(["--repository", "test-owner/book", str(repo)]) == 0
+    _git("commit", "-q", "-am", "launch cells", cwd=repo)
+    return repo
 
 
 def _fresh_venv(where: Path) -> Path:
@@ -81,13 +79,19 @@ def _fresh_venv(where: Path) -> Path:
     return python
 
 
+def test_the_launch_cell_names_the_repository_once():
+    cell = "".join(launch.launch_cell("someone/book")["source"])
+    assert cell.count("someone/book") == 1
+    assert f'"--branch", "{launch.BRANCH}"' in cell
+    with pytest.raises(ValueError, match="expected owner/name"):
+        launch.launch_cell("not a repository")
+
+
 def test_a_chapter_runs_from_an_empty_folder_through_its_first_cell(
-        mirror, tmp_path):
-    url, folder = mirror
-    wheel = next(folder.glob("lossbook-*.whl")).name
+        repository, tmp_path):
     work = tmp_path / "work"
     work.mkdir()
-    shutil.copy(ROOT / "chapters" / CHAPTER, work)
+    shutil.copy(repository / "chapters" / CHAPTER, work)
     python = _fresh_venv(tmp_path / "venv")
     check = subprocess.run([str(python), "-c", "import lossbook"],
                            cwd=work, capture_output=True, text=True)
@@ -95,8 +99,8 @@ def test_a_chapter_runs_from_an_empty_folder_through_its_first_cell(
 
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("LOSSBOOK_", "VIRTUAL_ENV", "PYTHONPATH"))}
-    env.update(LOSSBOOK_PIP=f"{url}/{wheel}", LOSSBOOK_MNIST_MIRROR=url,
-               PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1",
+    env.update(LOSSBOOK_CLONE=f"file://{repository}", PIP_NO_INDEX="1",
+               PIP_DISABLE_PIP_VERSION_CHECK="1",
                PATH=f"{python.parent}:{env['PATH']}")
     run = subprocess.run(
         [str(python), "-c",
@@ -113,49 +117,13 @@ def test_a_chapter_runs_from_an_empty_folder_through_its_first_cell(
         [str(python), "-c", "import lossbook; print(lossbook.__file__)"],
         cwd=tmp_path, capture_output=True, text=True, check=True)
     assert str(tmp_path / "venv") in installed.stdout, installed.stdout
-    for name, (size, _) in MNIST_FILES.items():
-        assert (work / "data" / "MNIST" / "raw" / name).stat().st_size == size
+    clone = work / "book"
+    assert _git("rev-parse", "--abbrev-ref", "HEAD", cwd=clone).strip() == launch.BRANCH
+    assert (clone / "data" / "MNIST" / "raw" / "t10k-labels-idx1-ubyte").is_file()
     nb = nbformat.read(work / CHAPTER, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert "bootstrap" in code[0].metadata.get("tags", [])
+    assert launch.TAG in code[0].metadata.get("tags", [])
     assert all(c.execution_count for c in code), "every cell ran"
-
-
-def test_a_wrong_checksum_from_the_mirror_is_a_clear_error(mirror, tmp_path):
-    url, folder = mirror
-    bad = tmp_path / "bad"
-    bad.mkdir()
-    for name in MNIST_FILES:
-        shutil.copy(folder / f"{name}.gz", bad)
-    labels = bytearray((RAW / "train-labels-idx1-ubyte").read_bytes())
-    labels[100] = (labels[100] + 1) % 10  # one label changed
-    with gzip.open(bad / "train-labels-idx1-ubyte.gz", "wb") as gz:
-        gz.write(bytes(labels))
-    handler = functools.partial(_Quiet, directory=str(bad))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    root = tmp_path / "data"
-    (root / "MNIST" / "raw").mkdir(parents=True)
-    shutil.copy(RAW / "train-images-idx3-ubyte", root / "MNIST" / "raw")
-    try:
-        with pytest.raises(MNISTDataError,
-                           match="train-labels-idx1-ubyte has the right size "
-                                 "but the wrong MD5") as error:
-            fetch_mnist(root, mirror=f"http://127.0.0.1:"
-                                     f"{httpd.server_address[1]}/")
-    finally:
-        httpd.shutdown()
-    assert "deleted" in str(error.value)
-    assert not (root / "MNIST" / "raw" / "train-labels-idx1-ubyte").exists()
-
-
-def test_an_unreachable_mirror_is_a_clear_error(tmp_path):
-    with pytest.raises(MNISTDataError, match="could not download "
-                                             "train-images-idx3-ubyte.gz"):
-        fetch_mnist(tmp_path, mirror="http://127.0.0.1:9/")
-
-
-def test_inside_the_repository_nothing_is_fetched(tmp_path, monkeypatch):
-    """The committed files are intact: fetch_mnist downloads none of them."""
-    monkeypatch.setenv("LOSSBOOK_MNIST_MIRROR", "http://127.0.0.1:9/")
-    assert fetch_mnist(ROOT / "data") == ROOT / "data"
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    expected = sum("raises-exception" in c.metadata.get("tags", []) for c in code)
+    assert len(errors) == expected, errors

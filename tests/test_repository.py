@@ -1,20 +1,16 @@
 """The site's buttons follow the repository (_ext/repository.py).
 
-The browser test (tests/test_site.py) builds the site with a repository,
-without one, and with chapters pinned to it; these tests cover the rules.
+The browser test (tests/test_site.py) builds the site with a repository and
+a launch branch, and without a repository; these tests cover the rules.
 """
 
 from __future__ import annotations
 
-import sys
 from types import SimpleNamespace
 
 import pytest
 
-from tests.book import ROOT
-
-sys.path.insert(0, str(ROOT / "_ext"))
-import repository  # noqa: E402
+from _ext import repository
 
 SLUG = "owner-1/book.name"
 
@@ -50,8 +46,8 @@ def test_the_environment_overrides_the_origin(monkeypatch):
         repository.repository_slug()
 
 
-def test_the_ref_is_the_environment_then_the_branch_then_main(monkeypatch):
-    monkeypatch.delenv("BOOK_REF", raising=False)
+def test_the_ref_is_the_launch_branch_then_the_branch_then_main(monkeypatch):
+    monkeypatch.delenv("BOOK_LAUNCH_BRANCH", raising=False)
     monkeypatch.delenv("GITHUB_REF_NAME", raising=False)
     monkeypatch.setattr(repository, "_git", lambda *args: "HEAD")  # detached
     assert repository.repository_ref() == "main"
@@ -59,14 +55,18 @@ def test_the_ref_is_the_environment_then_the_branch_then_main(monkeypatch):
     assert repository.repository_ref() == "draft"
     monkeypatch.setenv("GITHUB_REF_NAME", "ci-branch")
     assert repository.repository_ref() == "ci-branch"
-    monkeypatch.setenv("BOOK_REF", "v1.0")
-    assert repository.repository_ref() == "v1.0"
+    monkeypatch.setenv("BOOK_LAUNCH_BRANCH", "launch")
+    assert repository.repository_ref() == "launch"
 
 
-def _options(monkeypatch, slug, pin):
+def _options(monkeypatch, slug, launch):
     monkeypatch.setattr(repository, "repository_slug", lambda: slug)
-    monkeypatch.setattr(repository, "repository_ref", lambda: "main")
-    monkeypatch.setattr(repository, "chapters_pin", lambda: pin)
+    monkeypatch.setattr(repository, "_git", lambda *args: "main")
+    monkeypatch.delenv("GITHUB_REF_NAME", raising=False)
+    if launch:
+        monkeypatch.setenv("BOOK_LAUNCH_BRANCH", launch)
+    else:
+        monkeypatch.delenv("BOOK_LAUNCH_BRANCH", raising=False)
     config = SimpleNamespace(html_theme_options={
         "launch_buttons": {"binderhub_url": "https://mybinder.org", "thebe": True,
                            "colab_url": "https://colab.research.google.com"}})
@@ -80,24 +80,13 @@ def test_without_a_repository_no_button_needs_one(monkeypatch):
     assert not options["use_repository_button"] and not options["use_issues_button"]
 
 
-def test_colab_only_when_the_chapters_install_from_the_same_repository(monkeypatch):
-    pinned = _options(monkeypatch, SLUG, SLUG)
-    assert pinned["repository_url"] == f"https://github.com/{SLUG}"
-    assert pinned["use_repository_button"] and pinned["use_issues_button"]
-    assert pinned["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
-    for pin in (None, "someone-else/book"):
-        other = _options(monkeypatch, SLUG, pin)
-        assert "colab_url" not in other["launch_buttons"]
-        assert other["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
-
-
-def test_the_chapters_name_one_pin():
-    """make lib writes the same pin into every chapter (None: no repository yet)."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import export_lib
-    import nbformat
-
-    pins = {export_lib.current_pin(nbformat.read(p, as_version=4))
-            for p in sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))}
-    assert len(pins) == 1, pins
-    assert repository.chapters_pin() == next(iter(pins))[0]
+def test_colab_only_with_the_launch_branch(monkeypatch):
+    published = _options(monkeypatch, SLUG, "launch")
+    assert published["repository_url"] == f"https://github.com/{SLUG}"
+    assert published["repository_branch"] == "launch"
+    assert published["use_repository_button"] and published["use_issues_button"]
+    assert published["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    local = _options(monkeypatch, SLUG, None)
+    assert local["repository_branch"] == "main"
+    assert "colab_url" not in local["launch_buttons"]
+    assert local["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
