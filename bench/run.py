@@ -53,6 +53,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from lossbook.environment import ENVIRONMENT
+from lossbook.recipes import CNN_RECIPE, NET_RECIPE
 from lossbook.timing import median_ms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,12 +124,10 @@ def _test_tensors(device: str, normalize: bool):
     return mnist_tensors(train=False, device=device, normalize=normalize)
 
 
-#: The book's two recipes, as chapters 6 and 7 train them (max_lr as chosen by
-#: ``--sweep``, on the validation set).
-BOOK = {
-    "cnn": dict(batch=128, epochs=4, max_lr=1e-2),
-    "net": dict(batch=64, epochs=10, max_lr=3e-3),
-}
+#: The book's two recipes, CNN_RECIPE and NET_RECIPE of chapters 6 and 7
+#: (lossbook.recipes), in the results' format; max_lr as ``--sweep`` chose it.
+BOOK = {name: dict(batch=r.batch_size, epochs=r.epochs, max_lr=r.max_lr)
+        for name, r in [("cnn", CNN_RECIPE), ("net", NET_RECIPE)]}
 #: The recipes the book is compared with: the lab's, for the post's CNN, and
 #: PyTorch's old MNIST example's, for the post's Net.
 POST = {
@@ -152,7 +151,7 @@ def run_recipe(name: str, seed: int = 0, quick: bool = False, cap_s: float = 480
     ``autocast`` trains under CPU/CUDA bf16 autocast.
     """
     from lossbook.models import CNN, Net
-    from lossbook.training import accuracy, batches, mnist_splits, predict
+    from lossbook.training import accuracy, adam_one_cycle, batches, batches_per_epoch, mnist_splits, predict
 
     device = _setup(seed)
     post = name.startswith("post")
@@ -198,16 +197,14 @@ def run_recipe(name: str, seed: int = 0, quick: bool = False, cap_s: float = 480
     else:
         (images, labels), val, _ = mnist_splits(device=device)
         generator = torch.Generator().manual_seed(seed)
-        n_steps, n_train = -(-len(images) // spec["batch"]), len(images)
+        n_steps, n_train = batches_per_epoch(len(images), spec["batch"]), len(images)
 
         def epoch_batches():
             for idx in batches(len(images), spec["batch"], generator):
                 idx = idx.to(device)
                 yield images[idx], labels[idx]
 
-        optimizer = torch.optim.Adam(model.parameters())
-        scheduler = torch.optim.lr_scheduler.OneCycleLR(
-            optimizer, max_lr=spec["max_lr"], total_steps=spec["epochs"] * n_steps)
+        optimizer, scheduler = adam_one_cycle(model.parameters(), spec["max_lr"], spec["epochs"] * n_steps)
 
     def score(data) -> float:
         return accuracy(predict(model, data[0]), data[1])
@@ -665,7 +662,7 @@ def main(argv: list[str]) -> int:
         for model_name, max_lr in results["chosen"].items():
             print(f"{model_name}: max_lr {max_lr:g} has the best validation accuracy")
         if any(results["chosen"][m] != BOOK[m]["max_lr"] for m in BOOK) and not args.quick:
-            print("the book's recipes (BOOK) use another max_lr: update them, and the chapters")
+            print("the book's recipes use another max_lr: update CNN_RECIPE or NET_RECIPE in chapter 6 or 7")
         print(f"wrote {args.out / stem}.json in {results['bench_seconds']:.0f} s")
         return 0
     figure(results, args.out / f"{stem}.png")

@@ -1,6 +1,8 @@
-"""Complete training recipes: model, loss, optimiser and schedule.
+"""The book's training recipes, from chapters 6 and 7.
 
-Chapter 7 trains its Net with one; chapter 9 trains the same Net again.
+``CNN_RECIPE`` and ``NET_RECIPE`` are the two models' epochs, batch sizes and
+peak learning rates; the benchmark (bench/run.py) measures them. ``train_net``
+is chapter 7's whole recipe, which chapter 9 trains again.
 
 This file is generated from the chapters by ``make lib``
 (scripts/export_lib.py). Do not edit it: edit the chapter's cell, then run
@@ -10,13 +12,26 @@ This file is generated from the chapters by ``make lib``
 import torch
 from torch import nn
 
-from lossbook.training import adam_one_cycle, batches_per_epoch, train
+from lossbook.training import Recipe, adam_one_cycle, batches_per_epoch, train
 
-__all__ = ["train_net"]
+__all__ = ["CNN_RECIPE", "NET_RECIPE", "train_net"]
 
 
-def train_net(model, train_data, val_data, epochs=10, batch_size=64,
-              max_lr=0.003, seed=0, **kwargs):
+#: The CNN's recipe. Its peak learning rate was chosen on the validation
+#: images (make sweep; chapter 13 shows the sweep).
+#: Defined in chapter 6, 06_cnn_cross_entropy.ipynb.
+CNN_RECIPE = Recipe(epochs=4, batch_size=128, max_lr=1e-2)
+
+
+#: The Net's recipe. Its peak learning rate was chosen on the validation
+#: images (make sweep; chapter 13 shows the sweep).
+#: Defined in chapter 7, 07_net_nll_loss.ipynb.
+NET_RECIPE = Recipe(epochs=10, batch_size=64, max_lr=3e-3)
+
+
+def train_net(model, train_data, val_data, epochs=NET_RECIPE.epochs,
+              batch_size=NET_RECIPE.batch_size, max_lr=NET_RECIPE.max_lr,
+              seed=0, **kwargs):
     """Train a Net with chapter 7's recipe; return train's history.
 
     nn.NLLLoss on the model's log-probabilities; Adam with a one-cycle

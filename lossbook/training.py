@@ -18,6 +18,7 @@ import itertools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import torch
 from torch import nn
@@ -95,6 +96,19 @@ def batches(n: int, batch_size: int,
     order = (torch.randperm(n, generator=generator) if generator is not None
              else torch.arange(n))
     yield from order.split(batch_size)
+
+
+class Recipe(NamedTuple):
+    """How long and how fast to train: epochs, batch size, peak rate.
+
+    ``max_lr`` is the peak learning rate of :func:`adam_one_cycle`. The
+    book's two recipes, ``CNN_RECIPE`` and ``NET_RECIPE``, are defined in
+    chapters 6 and 7 (``lossbook.recipes``); the benchmark imports them.
+    """
+
+    epochs: int
+    batch_size: int
+    max_lr: float
 
 
 def adam_one_cycle(parameters, max_lr: float, total_steps: int):

@@ -4,10 +4,11 @@
     .venv/bin/python scripts/export_lib.py --check   # fails if out of date
 
 A code cell tagged ``export:<module>`` (the tag is invisible on the site)
-gives every top-level ``def`` and ``class`` it contains to
-``lossbook/<module>.py``; the rest of the cell, the chapter's demonstration,
-stays in the chapter. Each definition must have a docstring, to which the
-module adds the line "Defined in chapter N". The imports come from the
+gives every top-level ``def``, ``class`` and ``CONSTANT = ...`` it contains
+to ``lossbook/<module>.py``; the rest of the cell, the chapter's
+demonstration, stays in the chapter. Each definition must have a docstring,
+each constant a ``#:`` comment above it, to which the module adds the line
+"Defined in chapter N". ruff sorts the module's imports. The imports come from the
 chapter's set-up cell: those whose names the exported code uses. Chapters are
 read in the order of their file names, cells from top to bottom.
 
@@ -23,10 +24,9 @@ import argparse
 import ast
 import difflib
 import inspect
-import json
 import re
+import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import nbformat
@@ -49,9 +49,11 @@ returns log-probabilities and is trained with ``nn.NLLLoss``.""",
     "evaluation": """Looking at a trained MNIST classifier beyond its accuracy.
 
 Chapter 6 writes these for the CNN; chapter 7 uses them again for the Net.""",
-    "recipes": """Complete training recipes: model, loss, optimiser and schedule.
+    "recipes": """The book's training recipes, from chapters 6 and 7.
 
-Chapter 7 trains its Net with one; chapter 9 trains the same Net again.""",
+``CNN_RECIPE`` and ``NET_RECIPE`` are the two models' epochs, batch sizes and
+peak learning rates; the benchmark (bench/run.py) measures them. ``train_net``
+is chapter 7's whole recipe, which chapter 9 trains again.""",
 }
 
 HEADER = '''"""{doc}
@@ -63,124 +65,8 @@ This file is generated from the chapters by ``make lib``
 '''
 
 
-BOOTSTRAP_TAG = "bootstrap"
-
-#: The first code cell of every chapter, which makes it run outside the
-#: repository (Colab): {fetch} is what the chapter needs besides lossbook.
-BOOTSTRAP = '''{header}
-{imports}
-
-BOOK_REPOSITORY, BOOK_REF = {repository}, {ref}  # set by `make lib`
-if importlib.util.find_spec("lossbook") is None:
-{body}'''
-
-_INSTALL = '''    package = os.environ.get("LOSSBOOK_PIP") or BOOK_REPOSITORY and (
-        f"lossbook[colab] @ git+https://github.com/{BOOK_REPOSITORY}"
-        f"@{BOOK_REF}")
-    if not package:
-        raise RuntimeError(
-            "This chapter needs lossbook, the book's package, and this copy "
-            "of the book names no repository to install it from: set "
-            "LOSSBOOK_PIP to a pip requirement for it")
-    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q",
-                           package])
-    importlib.invalidate_caches()'''
-
-_FETCH = '''
-    from lossbook.data import fetch_mnist
-
-    fetch_mnist()  # into ./data, checked against the repository's MD5s'''
-
-_REPOSITORY_ONLY = '''    raise RuntimeError(
-        "This chapter reads the benchmark's stored results, bench/results/ "
-        "in the book's repository: run it in Binder or in a clone of the "
-        "repository")'''
-
-
-
-def _repository():
-    """_ext/repository.py, which knows the book's repository."""
-    folder = str(Path(__file__).resolve().parent.parent / "_ext")
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
-    import repository
-
-    return repository
-
-
-def bootstrap_source(nb, name: str, repository: str | None, ref: str) -> str:
-    """The bootstrap cell for chapter ``name``."""
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    imports = "import importlib.util\nimport os\nimport subprocess\nimport sys"
-    if name in _repository().REPOSITORY_ONLY:
-        what, body = "stops: the chapter needs the whole repository", (
-            _REPOSITORY_ONLY)
-        imports = "import importlib.util"
-    elif re.search(r"\b(mnist_splits|mnist_tensors|load_mnist)\(", code):
-        what, body = "installs the book's package and fetches MNIST", (
-            _INSTALL + _FETCH)
-    else:
-        what, body = "installs the book's package", _INSTALL
-    header = textwrap.fill(
-        f"Run outside the book's repository (in Colab, or on its own), this "
-        f"cell {what}; in the repository it does nothing.", width=79,
-        initial_indent="# ", subsequent_indent="# ")
-    return BOOTSTRAP.format(header=header, imports=imports, body=body,
-                            repository=_literal(repository), ref=_literal(ref))
-
-
-def _literal(value: str | None) -> str:
-    return "None" if value is None else json.dumps(value)
-
-
-def current_pin(nb) -> tuple[str | None, str]:
-    """(repository, ref) that a chapter's bootstrap cell installs from."""
-    return _repository().pin_of(nb)
-
-
-def bootstraps(root: Path = ROOT, repository: str | None = None,
-               ref: str | None = None) -> dict[Path, tuple]:
-    """chapter -> (notebook, the bootstrap cell's source as it should be).
-
-    ``repository`` and ``ref``: the pin to write; None keeps each chapter's
-    current one.
-    """
-    out = {}
-    for path in sorted((root / "chapters").glob("[0-9][0-9]_*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        pinned, pinned_ref = current_pin(nb)
-        source = bootstrap_source(nb, path.name, repository or pinned,
-                                  ref or pinned_ref)
-        out[path] = (nb, source)
-    return out
-
-
-def set_bootstrap(nb, source: str) -> bool:
-    """Put the bootstrap cell first among the code cells; True if changed."""
-    cells = [c for c in nb.cells
-             if BOOTSTRAP_TAG in c.metadata.get("tags", [])]
-    if cells and cells[0].source == source:
-        return False
-    if cells:
-        cells[0].source = source
-        return True
-    cell = nbformat.v4.new_code_cell(source)
-    cell.metadata["tags"] = [BOOTSTRAP_TAG, "hide-input"]
-    first_code = next(i for i, c in enumerate(nb.cells)
-                      if c.cell_type == "code")
-    nb.cells.insert(first_code, cell)
-    return True
-
-
 class ExportError(Exception):
     """A tagged cell that cannot be exported, with the reason."""
-
-
-def _title(nb) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and cell.source.startswith("# "):
-            return cell.source.splitlines()[0][2:].strip()
-    return ""
 
 
 def _code(cell) -> str:
@@ -189,8 +75,38 @@ def _code(cell) -> str:
                      if not line.lstrip().startswith(("%", "!")))
 
 
+CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def _exported(node) -> str | None:
+    """The name a top-level statement exports: a def, a class, a CONSTANT."""
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return node.name
+    if (isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and CONSTANT.fullmatch(node.targets[0].id)):
+        return node.targets[0].id
+    return None
+
+
+def _constant_with_origin(node, lines: list[str], origin: str,
+                          where: str) -> str:
+    """A constant's source, its ``#:`` comment ending with ``origin``."""
+    first = node.lineno - 1
+    while first > 0 and lines[first - 1].startswith("#:"):
+        first -= 1
+    if first == node.lineno - 1:
+        raise ExportError(f"{where}: {_exported(node)} has no comment; an "
+                          "exported constant needs one, in lines starting "
+                          "with #: right above it")
+    return "\n".join(lines[first:node.lineno - 1] + [f"#: {origin}"]
+                     + lines[node.lineno - 1:node.end_lineno])
+
+
 def _with_origin(node, lines: list[str], origin: str, where: str) -> str:
     """The definition's source, its docstring ending with ``origin``."""
+    if isinstance(node, ast.Assign):
+        return _constant_with_origin(node, lines, origin, where)
     doc = ast.get_docstring(node, clean=False)
     if doc is None:
         raise ExportError(f"{where}: {node.name} has no docstring; exported "
@@ -223,9 +139,7 @@ def collect(root: Path = ROOT) -> dict[str, dict]:
         nb = nbformat.read(path, as_version=4)
         chapter = int(path.name[:2])
         origin = f"Defined in chapter {chapter}, {path.name}."
-        setup = next((c for c in nb.cells if c.cell_type == "code"
-                      and BOOTSTRAP_TAG not in c.metadata.get("tags", [])),
-                     None)
+        setup = next(c for c in nb.cells if c.cell_type == "code")
         setup_imports = [n for n in ast.parse(_code(setup)).body
                          if isinstance(n, (ast.Import, ast.ImportFrom))]
         for i, cell in enumerate(nb.cells):
@@ -243,20 +157,21 @@ def collect(root: Path = ROOT) -> dict[str, dict]:
             source = _code(cell)
             lines = source.splitlines()
             tree = ast.parse(source)
-            defs = [n for n in tree.body if isinstance(
-                n, (ast.FunctionDef, ast.ClassDef))]
+            defs = [n for n in tree.body if _exported(n)]
             if not defs:
                 raise ExportError(f"{where}: tagged {tags[0]!r} but defines "
-                                  "no function or class at the top level")
+                                  "no function, class or CONSTANT at the top "
+                                  "level")
             for node in defs:
-                if node.name in owner:
+                name = _exported(node)
+                if name in owner:
                     raise ExportError(
-                        f"{where}: {node.name} is exported already, from "
-                        f"{owner[node.name]}; a name has one source")
-                owner[node.name] = where
+                        f"{where}: {name} is exported already, from "
+                        f"{owner[name]}; a name has one source")
+                owner[name] = where
                 out[module]["defs"].append(
                     _with_origin(node, lines, origin, where))
-                out[module]["names"].append(node.name)
+                out[module]["names"].append(name)
                 used = _names_used(node)
                 for imp in setup_imports:
                     if isinstance(imp, ast.ImportFrom) and imp.module == (
@@ -277,43 +192,18 @@ def _import_line(imp, alias) -> str:
     return f"import {name}"
 
 
-def _sorted_imports(lines: set[str]) -> str:
-    """The import lines grouped and ordered as ruff's isort rules want."""
-    def top(line):
-        return line.split()[1].split(".")[0]
-
-    groups = [
-        [line for line in lines if top(line) in sys.stdlib_module_names],
-        [line for line in lines if top(line) not in sys.stdlib_module_names
-         and top(line) != "lossbook"],
-        [line for line in lines if top(line) == "lossbook"],
-    ]
-    blocks = []
-    for group in groups:
-        plain = sorted((x for x in group if x.startswith("import ")),
-                       key=lambda x: x.split()[1])
-        froms = _merge_froms(x for x in group if x.startswith("from "))
-        if plain or froms:
-            blocks.append("\n".join(plain + froms))
-    return "\n\n".join(blocks)
-
-
-def _merge_froms(lines) -> list[str]:
-    by_module: dict[str, list[str]] = {}
-    for line in lines:
-        _, module, _, name = line.split(" ", 3)
-        by_module.setdefault(module, []).append(name)
-    merged = []
-    for module in sorted(by_module):
-        names = sorted(set(by_module[module]),
-                       key=lambda n: (not n[0].isupper(), n.lower()))
-        one = f"from {module} import {', '.join(names)}"
-        if len(one) <= 79:
-            merged.append(one)
-        else:
-            merged.append(f"from {module} import (\n"
-                          + "".join(f"    {n},\n" for n in names) + ")")
-    return merged
+def _sort_imports(text: str, module: str) -> str:
+    """The module's text with its imports grouped and ordered by ruff."""
+    ruff = Path(sys.executable).parent / "ruff"
+    book = Path(__file__).resolve().parent.parent  # lossbook/ruff.toml
+    run = subprocess.run(
+        [str(ruff), "check", "--quiet", "--select", "I", "--fix",
+         "--stdin-filename", str(book / "lossbook" / f"{module}.py"), "-"],
+        input=text, capture_output=True, text=True, cwd=book)
+    if run.returncode:
+        raise ExportError(f"ruff could not sort lossbook/{module}.py's "
+                          f"imports: {run.stderr.strip()}")
+    return run.stdout
 
 
 def render(module: str, parts: dict) -> str:
@@ -323,41 +213,11 @@ def render(module: str, parts: dict) -> str:
         names = "\n" + "".join(f'    "{n}",\n' for n in parts["names"])
     text = HEADER.format(doc=MODULES[module])
     if parts["imports"]:
-        text += "\n" + _sorted_imports(parts["imports"]) + "\n"
+        text += "\n" + "\n".join(sorted(parts["imports"])) + "\n"
     text += f"\n__all__ = [{names}]\n"
     for source in parts["defs"]:
         text += "\n\n" + source + "\n"
-    return text
-
-
-def _bootstraps(check: bool) -> list[Path]:
-    """Bring every chapter's bootstrap cell up to date (check: only report).
-
-    The pin is the repository the site is built for (_ext/repository.py:
-    BOOK_REPOSITORY, else a GitHub origin) when one is known, else the one
-    the chapters already name; the check never depends on the remote.
-    """
-    repository = _repository()
-    slug = None if check else repository.repository_slug()
-    ref = repository.repository_ref() if slug else None
-    stale = []
-    pins = set()
-    for path, (nb, source) in bootstraps(ROOT, slug, ref).items():
-        pins.add(current_pin(nb) if check else (slug, ref))
-        if not set_bootstrap(nb, source):
-            continue
-        if check:
-            stale.append(path)
-            print(f"{path.relative_to(ROOT)}: its first code cell is not "
-                  "the bootstrap cell as it should be", file=sys.stderr)
-        else:
-            nbformat.write(nb, path)
-            print(f"wrote the bootstrap cell of {path.relative_to(ROOT)}")
-    if check and len(pins) > 1:
-        print(f"the chapters install lossbook from different places: {pins}",
-              file=sys.stderr)
-        stale.append(ROOT / "chapters")
-    return stale
+    return _sort_imports(text, module)
 
 
 def main(argv: list[str]) -> int:
@@ -389,12 +249,10 @@ def main(argv: list[str]) -> int:
         else:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path.relative_to(ROOT)}")
-    stale += _bootstraps(args.check)
     if stale:
         names = ", ".join(str(p.relative_to(ROOT)) for p in stale)
         print(f"\n{names}: not what `make lib` writes. lossbook's generated "
-              "modules and the chapters' bootstrap cells come from the "
-              "chapters and scripts/export_lib.py: edit the chapter (never a "
+              "modules come from the chapters: edit the chapter (never a "
               "generated file), then run `make lib`.", file=sys.stderr)
         return 1
     return 0
