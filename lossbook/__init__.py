@@ -6,7 +6,7 @@ Two kinds of module, both shown in full in the book's appendix:
   ``recipes``): code a chapter teaches and later chapters import. The chapter
   is the only source; ``make lib`` writes these files from its cells tagged
   ``export:<module>``, and a test fails when they are out of date.
-- written here (``data``, ``training``, ``timing``, ``figures``,
+- written here (``data``, ``training``, ``memo``, ``timing``, ``figures``,
   ``runtime``, ``environment``): plumbing that no chapter teaches, such as
   loading MNIST from ``data/``, the training loop and the timer.
 """

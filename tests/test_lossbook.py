@@ -90,3 +90,104 @@ def test_validation_split_is_fixed_disjoint_and_covers_the_training_set():
     assert int(val_idx.sum()) == 149_911_330
     again_train, again_val = validation_split()
     assert torch.equal(train_idx, again_train) and torch.equal(val_idx, again_val)
+
+
+def _toy_training(model, data, steps, batch_losses=None):
+    """Seeds what it draws from, prints a log, fills a list: as train_net."""
+    torch.manual_seed(1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    for step in range(steps):
+        loss = (nn.functional.dropout(model(data), 0.5) ** 2).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        if batch_losses is not None:
+            batch_losses.append(loss.item())
+        print(f"step {step}: {loss.item():.4f}")
+    return {"steps": steps}
+
+
+def test_a_run_is_trained_once_then_loaded_the_same(tmp_path, monkeypatch, capsys):
+    from lossbook.memo import trained
+
+    monkeypatch.setenv("LOSSBOOK_CACHE", str(tmp_path))
+    data = torch.randn(8, 3)
+
+    def fresh(seed=0):
+        torch.manual_seed(seed)
+        return nn.Linear(3, 2)
+
+    first, losses = fresh(), []
+    assert trained(_toy_training, first, data, 5, batch_losses=losses) == {"steps": 5}
+    rng_after = torch.get_rng_state()
+    log = capsys.readouterr().out
+    assert log.count("step ") == 5 and len(losses) == 5
+    assert len(list(tmp_path.glob("run-*.pt"))) == 1
+
+    torch.manual_seed(123)  # the state before the call is not part of the key
+    again, losses_again = fresh(), []
+    assert trained(_toy_training, again, data, 5, batch_losses=losses_again) == {"steps": 5}
+    out = capsys.readouterr().out
+    assert out.startswith(log) and "loaded by lossbook.memo" in out
+    assert losses_again == losses and torch.equal(torch.get_rng_state(), rng_after)
+    for p, q in zip(first.parameters(), again.parameters(), strict=True):
+        assert torch.equal(p, q)
+
+    # Other initial weights, data or arguments: another run, trained.
+    for model, args in [(fresh(seed=1), (data, 5)), (fresh(), (data + 1, 5)), (fresh(), (data, 4))]:
+        trained(_toy_training, model, *args)
+        assert "loaded" not in capsys.readouterr().out
+    assert len(list(tmp_path.glob("run-*.pt"))) == 4
+
+
+def _steps_a(model, steps):
+    """Chapter 7's copy."""
+    return steps
+
+
+def _steps_b(model, steps):
+    """lossbook's copy, its docstring longer.
+
+    Defined in chapter 7.
+    """
+    return steps
+
+
+def _steps_c(model, steps):
+    """Other code."""
+    return steps + 1
+
+
+def test_a_run_is_keyed_by_what_the_function_does_not_its_docstring():
+    from lossbook.memo import run_key
+
+    model = nn.Linear(2, 2)
+    assert run_key(_steps_a, model, (3,), {}) == run_key(_steps_b, model, (3,), {})
+    assert run_key(_steps_a, model, (3,), {}) != run_key(_steps_c, model, (3,), {})
+    assert run_key(_steps_a, model, (3,), {}) != run_key(_steps_a, model, (4,), {})
+
+
+def _relu_forward_a(self, x):
+    return nn.Linear.forward(self, x).relu()
+
+
+def _relu_forward_b(self, x):
+    """Another copy of the same code."""
+    return nn.Linear.forward(self, x).relu()
+
+
+def _tanh_forward(self, x):
+    return nn.Linear.forward(self, x).tanh()
+
+
+def test_a_run_is_keyed_by_what_the_model_does():
+    """A class defined in a chapter and its copy in lossbook: the same model."""
+    from lossbook.memo import run_key
+
+    def key(forward, doc):
+        model_class = type("Model", (nn.Linear,), {"forward": forward, "__doc__": doc})
+        torch.manual_seed(0)
+        return run_key(_steps_a, model_class(2, 2), (3,), {})
+
+    assert key(_relu_forward_a, "in a chapter") == key(_relu_forward_b, "in lossbook")
+    assert key(_relu_forward_a, "in a chapter") != key(_tanh_forward, "in a chapter")
