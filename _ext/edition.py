@@ -11,9 +11,9 @@ same executed cells (scripts/build_korean.py builds it). This extension
 - gives the Korean edition a search that finds Korean words however they are
   inflected: a word is indexed, and looked up, without the particles
   (조사) that Korean attaches to it ("소프트맥스는" is found by "소프트맥스");
-- lets a translated paragraph use the notebook's glued values: Sphinx parses
-  each translation as a small document of its own, which myst-nb's glue
-  roles would find empty, so they are given the notebook they belong to.
+- translates the parts' captions in the sidebar.
+
+scripts/build.py builds the Korean edition and compiles its catalogues.
 """
 
 from __future__ import annotations
@@ -21,10 +21,6 @@ from __future__ import annotations
 import re
 from os import path
 
-from myst_nb import sphinx_ as nb_sphinx
-from myst_nb.ext.glue import directives as glue_directives
-from myst_nb.ext.glue import roles as glue_roles
-from myst_nb.ext.glue import utils as glue_utils
 from sphinx import addnodes
 from sphinx.locale import init as init_locale
 from sphinx.search import SearchLanguage
@@ -85,36 +81,6 @@ class Stemmer {
         if re.search(r"[\uac00-\ud7a3]", word):
             return strip_particle(word)
         return word.lower()
-
-
-# The notebook element renderer myst-nb made for the page being read: a page
-# is read, then its translations are parsed, before the next page begins.
-_current: dict[str, object] = {}
-_load_renderer = nb_sphinx.load_renderer
-
-
-def _remembering_load_renderer(name):
-    cls = _load_renderer(name)
-
-    def make(*args, **kwargs):
-        _current["renderer"] = cls(*args, **kwargs)
-        return _current["renderer"]
-
-    return make
-
-
-_retrieve = glue_utils.retrieve_glue_data
-
-
-def _retrieve_glue_data(document, key):
-    """myst-nb's lookup, from a translation's document too."""
-    if "nb_renderer" in document or "renderer" not in _current:
-        return _retrieve(document, key)
-    document["nb_renderer"] = _current["renderer"]  # for this lookup only:
-    try:  # a doctree keeps no renderer (it is pickled)
-        return _retrieve(document, key)
-    finally:
-        del document["nb_renderer"]
 
 
 class TranslateTocCaptions(SphinxTransform):
@@ -179,9 +145,6 @@ def _other_edition(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app):
     app.add_transform(TranslateTocCaptions)
-    nb_sphinx.load_renderer = _remembering_load_renderer
-    for module in (glue_utils, glue_roles, glue_directives):
-        module.retrieve_glue_data = _retrieve_glue_data
     app.add_search_language(SearchKorean)
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _other_edition)

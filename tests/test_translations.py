@@ -1,60 +1,53 @@
-"""The Korean edition translates every message of the English one, intact.
+"""The Korean edition: catalogues intact, and every paragraph translated.
 
-The English text's messages are extracted afresh (Sphinx's gettext builder,
-as `make translations` does) and compared with the Korean catalogues in
-locales/ko/LC_MESSAGES: a paragraph added or changed in English without a
-Korean translation fails here, naming the page and the message. Each
-translation must keep the message's markup (code, roles and their targets,
-math, links: scripts/check_translations.py) and be in Korean.
+A translation must keep its message's markup (code, roles and their
+targets, math, links) and be in Korean (scripts/check_translations.py):
+that is checked on the catalogues, always. A message without a translation,
+new or changed in English (fuzzy), is a lag: the Korean page shows the
+English paragraph, marked as not yet translated, and the build lists it. The
+tests fail on a lag, so that `main` and the published site are complete,
+unless BOOK_TRANSLATION_LAG=report, which `make check` and a pull request's
+CI set: then the lag is reported as a warning, and an English fix need not
+wait for a translator.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+import os
+import warnings
 
 import pytest
-from babel.messages.pofile import read_po
 
+from scripts import build, check_translations
 from tests.book import ROOT, toc_entries
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import check_translations  # noqa: E402
-
 CATALOGUES = ROOT / "locales" / "ko" / "LC_MESSAGES"
+MODE = os.environ.get("BOOK_TRANSLATION_LAG", "fail")
 
 
-@pytest.fixture(scope="module")
-def templates(tmp_path_factory) -> Path:
-    """The English messages, extracted now: one .pot per page."""
-    out = tmp_path_factory.mktemp("gettext")
-    jb = Path(sys.executable).parent / "jupyter-book"
-    run = subprocess.run([str(jb), "build", ".", "--builder", "custom",
-                          "--custom-builder", "gettext", "--path-output", str(out)],
-                         cwd=ROOT, capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return out / "_build" / "gettext"
+class TranslationLag(UserWarning):
+    """English text that the Korean edition shows untranslated."""
 
 
-def _ids(path: Path) -> list[str]:
-    with path.open("rb") as fh:
-        return [m.id for m in read_po(fh) if m.id]
+def _lag(lines: list[str]) -> None:
+    if MODE not in ("fail", "report"):
+        pytest.fail(f"BOOK_TRANSLATION_LAG={MODE!r}: expected fail or report")
+    message = "the Korean edition lags the English text:\n" + "\n".join(lines)
+    if MODE == "report":
+        warnings.warn(TranslationLag(message), stacklevel=2)
+    else:
+        pytest.fail(message + "\n(make translations lists what to translate; "
+                    "BOOK_TRANSLATION_LAG=report reports it instead)")
 
 
 @pytest.mark.parametrize("entry", toc_entries())
-def test_every_english_message_has_a_korean_translation(templates, entry):
-    english = _ids(templates / f"{entry}.pot")
+def test_catalogue_is_intact(entry):
     catalogue = CATALOGUES / f"{entry}.po"
     assert catalogue.is_file(), f"{entry}: no Korean catalogue (run make translations)"
-    with catalogue.open("rb") as fh:
-        korean = {m.id: m for m in read_po(fh) if m.id}
-    missing = [m for m in english if m not in korean]
-    assert not missing, (
-        f"{entry}: {len(missing)} English message(s) not in the Korean catalogue "
-        f"(run make translations, then translate): {[m[:70] for m in missing[:5]]}")
-    problems = check_translations.problems(catalogue)
-    assert not problems, "\n".join(problems)
+    errors, lags = check_translations.problems(catalogue)
+    assert not errors, "\n".join(errors)
+    if lags:
+        _lag(lags)
 
 
 def test_no_catalogue_without_a_page():
@@ -64,16 +57,27 @@ def test_no_catalogue_without_a_page():
     assert not stray, f"catalogues of no page: {stray}"
 
 
+@pytest.mark.site
+def test_every_korean_page_is_translated(build_log):
+    """What a Korean reader sees: no paragraph left in English (freshly built)."""
+    lag = build.untranslated()
+    if lag:
+        _lag([f"ko/{page}: {n} element(s) not yet translated" for page, n in lag.items()])
+
+
 def test_the_check_does_catch_a_broken_translation(tmp_path):
-    """Not vacuous: a lost role, an untranslated and a fuzzy message fail."""
+    """Not vacuous: a lost role is an error; an untranslated and a fuzzy message lag."""
     po = tmp_path / "x.po"
     po.write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
         'msgid "See {doc}`01_softmax` and `torch.softmax`."\n'
         'msgstr "1장과 `torch.softmax`를 보라."\n\n'
+        'msgid "It {pick}`k|falls|rises`."\n'
+        'msgstr "{pick}`k|내려간다`."\n\n'
         'msgid "The loss"\nmsgstr ""\n\n'
         '#, fuzzy\nmsgid "The logits"\nmsgstr "로짓"\n', encoding="utf-8")
-    found = "\n".join(check_translations.problems(po))
-    assert "markup changed" in found and "{doc}`01_softmax`" in found
-    assert "not translated" in found and "fuzzy" in found
-
+    errors, lags = check_translations.problems(po)
+    errors, lags = "\n".join(errors), "\n".join(lags)
+    assert "markup changed" in errors and "{doc}`01_softmax`" in errors
+    assert "{pick}`k` of 2" in errors, "a choice lost"
+    assert "not translated" in lags and "fuzzy" in lags

@@ -1,0 +1,171 @@
+"""Build the site, both editions: English in _build/html, Korean in _build/html/ko.
+
+    python scripts/build.py [--all]       (make book; the tests build with it too)
+
+Both editions are built from the same pages with ``jupyter-book build . -W -n
+--keep-going``: warnings are errors, every reference must resolve. The Korean
+edition is those pages with ``language: ko`` and the Korean catalogues:
+
+- its configuration is _config.yml, written again with the Korean title and
+  language to _build/_config.ko.yml (_config.yml stays the one source);
+- its catalogues, ``locales/ko/LC_MESSAGES/<page>.po``, are compiled here into
+  _build/locales: fuzzy translations left out, and each ``{glue:text}`` role
+  given the notebook it belongs to (``{glue:text}`06_cnn.ipynb::key:s``\\ ,
+  myst-nb's form for a value glued in another document). Sphinx parses each
+  translation as a small document of its own, in which a plain glue role
+  finds no notebook;
+- a paragraph without a translation (new, or changed and so fuzzy) keeps its
+  English text and Sphinx's class ``untranslated``, which _static/custom.css
+  marks as not yet translated. The build lists such paragraphs by page; the
+  tests fail on them unless told to report them (tests/test_translations.py).
+
+Sphinx rebuilds only what changed. It does not see a change to the site's own
+extensions, styles or templates, or to this script: when one of them changed
+since the last build, every page is read again; ``--all`` forces that. A
+build that fails leaves nothing to be trusted, so the next one reads every
+page again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+HTML = BUILD / "html"
+OPTIONS = ["-W", "-n", "--keep-going"]
+
+#: What differs in the Korean edition's configuration.
+KOREAN = {"title": "CrossEntropyLoss인가, NLLLoss인가?", "author": "이 책의 저자들"}
+CATALOGUES = ROOT / "locales" / "ko" / "LC_MESSAGES"
+COMPILED = BUILD / "locales"
+
+#: What Sphinx does not track, and every page depends on.
+INPUTS = ["_ext/*.py", "_static/*", "_templates/*", "scripts/build.py"]
+
+_GLUE = re.compile(r"\{glue:text\}`(?![^`]*::)([^`:]+)(:[^`]*)?`")
+
+
+def korean_config() -> Path:
+    """_config.yml with the Korean edition's settings, in _build/."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config.update(KOREAN)
+    sphinx = config["sphinx"]
+    # Paths in _config.yml are relative to it; this copy lives in _build/.
+    sphinx["local_extensions"] = {name: str(ROOT / folder) for name, folder
+                                  in sphinx["local_extensions"].items()}
+    sphinx["config"].update(language="ko", locale_dirs=[str(COMPILED)],
+                            translation_progress_classes="untranslated")
+    path = BUILD / "_config.ko.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return path
+
+
+def _glued_from(notebook: str, text: str) -> str:
+    """Each {glue:text} role of ``text`` given ``notebook``'s name.
+
+    A format spec is always given: myst-nb 1.4 reads the last ":" of
+    "nb::key" as the start of one (":s" shows a value as a role without a
+    spec does).
+    """
+    return _GLUE.sub(lambda m: f"{{glue:text}}`{notebook}::{m[1]}{m[2] or ':s'}`", text)
+
+
+def compile_catalogues() -> None:
+    """locales/ko/**/*.po into _build/locales/ko/**/*.mo (see the module's text)."""
+    for po in sorted(CATALOGUES.rglob("*.po")):
+        page = po.relative_to(CATALOGUES).with_suffix("")
+        with po.open("rb") as fh:
+            catalogue = read_po(fh, abort_invalid=True)
+        notebook = ROOT / page.with_suffix(".ipynb")
+        if notebook.is_file():
+            for message in catalogue:
+                if message.id and message.string:
+                    message.string = _glued_from(notebook.name, message.string)
+        mo = COMPILED / "ko" / "LC_MESSAGES" / page.with_suffix(".mo")
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        fresh = mo.with_suffix(".new")
+        with fresh.open("wb") as fh:
+            write_mo(fh, catalogue, use_fuzzy=False)
+        if mo.is_file() and mo.read_bytes() == fresh.read_bytes():
+            fresh.unlink()  # unchanged: Sphinx need not read the page again
+        else:
+            fresh.replace(mo)
+
+
+def _inputs_hash() -> str:
+    digest = hashlib.sha256()
+    for pattern in INPUTS:
+        for path in sorted(ROOT.glob(pattern)):
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _jupyter_book(args: list[str], doctrees: Path, fresh: bool) -> int:
+    if fresh:
+        shutil.rmtree(doctrees, ignore_errors=True)
+    jb = Path(sys.executable).parent / "jupyter-book"
+    run = subprocess.run([str(jb), "build", ".", *args, *OPTIONS], cwd=ROOT)
+    if run.returncode:
+        shutil.rmtree(doctrees, ignore_errors=True)  # read every page next time
+    return run.returncode
+
+
+def untranslated(html: Path = HTML / "ko") -> dict[str, int]:
+    """Korean page -> how many of its elements show English, not yet translated.
+
+    Figures are left out: their alt texts are not in the catalogues yet.
+    """
+    counts = {}
+    for page in sorted(html.rglob("*.html")):
+        n = len(re.findall(r'<(?!img\b)\w+[^>]*class="[^"]*\buntranslated\b', page.read_text(encoding="utf-8")))
+        if n:
+            counts[str(page.relative_to(html))] = n
+    return counts
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--all", action="store_true", help="read every page again")
+    args = parser.parse_args(argv)
+    BUILD.mkdir(exist_ok=True)
+    stamp = BUILD / ".inputs"
+    inputs = _inputs_hash()
+    fresh = args.all or not stamp.is_file() or stamp.read_text() != inputs
+    stamp.unlink(missing_ok=True)
+
+    if _jupyter_book([], BUILD / ".doctrees", fresh):
+        return 1
+    compile_catalogues()
+    korean = BUILD / "ko"
+    if _jupyter_book(["--config", str(korean_config()), "--path-output", str(korean)],
+                     korean / "_build" / ".doctrees", fresh):
+        return 1
+    shutil.rmtree(HTML / "ko", ignore_errors=True)
+    shutil.copytree(korean / "_build" / "html", HTML / "ko")
+    stamp.write_text(inputs)
+
+    lag = untranslated()
+    print(f"\nThe book is built: file://{HTML}/index.html (English)\n"
+          f"and file://{HTML}/ko/index.html (한국어)")
+    if lag:
+        print(f"The Korean edition shows {sum(lag.values())} English paragraph(s), marked as "
+              "not yet translated (make translations lists them):")
+        for page, n in lag.items():
+            print(f"  ko/{page}: {n}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
