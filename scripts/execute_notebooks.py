@@ -1,7 +1,7 @@
 """Re-execute the chapter notebooks in place, refreshing their stored outputs.
 
     make refresh                                  # every notebook in chapters/
-    .venv/bin/python scripts/execute_notebooks.py chapters/01_softmax.ipynb
+    make refresh N=01                             # chapters/01_*.ipynb
 
 Runs each notebook top to bottom in a fresh kernel of this environment, from the
 notebook's own folder, exactly as ``pytest --nbval`` will, then writes it back.

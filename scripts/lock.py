@@ -1,7 +1,8 @@
-"""Derive binder/requirements.txt from the lock, requirements.txt.
+"""Read the lock, requirements.txt: derive Binder's file from it, or print a pin.
 
     python scripts/lock.py           write binder/requirements.txt
     python scripts/lock.py --check   fail if binder/requirements.txt is not what it would write
+    python scripts/lock.py --requirement uv   print one package's pin, with its hashes
 
 `make lock` runs it after compiling requirements.txt from requirements.in. It
 reads the lock only (no network): Binder gets the packages the book's runtime
@@ -106,7 +107,18 @@ def binder_text(pins: list[Pin]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def requirement(name: str, pins: list[Pin]) -> str:
+    """One pin of the lock as a hash-checked requirement line (make setup installs uv with it)."""
+    for pin in pins:
+        if pin.name == canonical(name):
+            return " ".join([f"{pin.name}=={pin.version}", *(f"--hash={h}" for h in pin.hashes)])
+    raise KeyError(f"{name} is not in {LOCK.name}")
+
+
 def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "--requirement":
+        print(requirement(argv[1], read_lock()))
+        return 0
     if argv not in ([], ["--check"]):
         print(__doc__, file=sys.stderr)
         return 2

@@ -1,6 +1,17 @@
-"""Shared set-up of the test suite (run it with `make test`)."""
+"""Shared set-up of the test suite, and its tiers.
 
+A bare ``pytest`` runs the quick tier: no chapter, no site build, no
+browser, no fresh environment (about half a minute). Naming a path or a
+marker runs what it names (``pytest chapters/06_cnn_cross_entropy.ipynb``,
+``pytest -m site``). The Makefile's targets choose for you: ``make check``,
+``make chapter N=06``, ``make test`` (CONTRIBUTING.md).
+"""
+
+import os
 import random
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 from lossbook.environment import apply_environment
@@ -21,6 +32,27 @@ settings.load_profile("book")
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: The markers left out of a bare `pytest` (pyproject.toml describes them).
+HEAVY = ("notebook", "site", "browser", "slow")
+
+
+def pytest_configure(config):
+    # A test run keeps its trained models to itself (lossbook.memo): chapter 9
+    # reuses chapter 7's Net only within one run.
+    os.environ.setdefault("LOSSBOOK_CACHE", tempfile.mkdtemp(prefix="lossbook-cache-"))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.notebook)
+    named = config.args_source != pytest.Config.ArgsSource.TESTPATHS
+    if named or config.option.markexpr:
+        return
+    quick = [item for item in items if not any(item.get_closest_marker(m) for m in HEAVY)]
+    config.hook.pytest_deselected(items=[item for item in items if item not in quick])
+    items[:] = quick
+
 
 @pytest.fixture(autouse=True)
 def _seeded():
@@ -33,3 +65,15 @@ def _seeded():
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def build_log() -> str:
+    """make book's build, both editions, into _build/html: its log.
+
+    scripts/build.py reads again only what changed since its last build.
+    """
+    result = subprocess.run([sys.executable, "scripts/build.py"], cwd=ROOT, capture_output=True, text=True)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"the build failed:\n{log[-6000:]}"
+    return log

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import shutil
 import socket
 from pathlib import Path
@@ -12,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 
+from data import rebuild_mnist
 from lossbook import MNISTDataError, load_mnist, verify_mnist
 from lossbook.data import DATA_DIR, MNIST_FILES
 
@@ -109,28 +109,19 @@ def test_verify_checks_only_the_requested_split(tmp_path):
         verify_mnist(tmp_path, train=True)
 
 
-def _rebuild_module():
-    spec = importlib.util.spec_from_file_location("rebuild_mnist", DATA_DIR / "rebuild_mnist.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_rebuild_script_writes_idx_that_torchvision_reads(tmp_path):
     from torchvision.datasets.mnist import read_image_file, read_label_file
 
-    rebuild = _rebuild_module()
     pixels = np.random.default_rng(0).integers(0, 256, size=(3, 784), dtype=np.uint8)
     labels = np.array([3, 0, 9])
-    (tmp_path / "images").write_bytes(rebuild.idx_images(pixels))
-    (tmp_path / "labels").write_bytes(rebuild.idx_labels(labels))
+    (tmp_path / "images").write_bytes(rebuild_mnist.idx_images(pixels))
+    (tmp_path / "labels").write_bytes(rebuild_mnist.idx_labels(labels))
     assert torch.equal(read_image_file(str(tmp_path / "images")), torch.from_numpy(pixels.reshape(3, 28, 28)))
     assert read_label_file(str(tmp_path / "labels")).tolist() == [3, 0, 9]
 
 
 def test_rebuild_script_recovers_pixels_exactly_and_refuses_inexact_ones():
-    rebuild = _rebuild_module()
     pixels = np.arange(256, dtype=np.uint8)
-    assert np.array_equal(rebuild.to_uint8((pixels / 256).astype(np.float32)), pixels)
+    assert np.array_equal(rebuild_mnist.to_uint8((pixels / 256).astype(np.float32)), pixels)
     with pytest.raises(ValueError, match="not exact multiples"):
-        rebuild.to_uint8(np.array([0.5 / 256], dtype=np.float32))
+        rebuild_mnist.to_uint8(np.array([0.5 / 256], dtype=np.float32))

@@ -2,9 +2,9 @@
 
 PyTorch raises under ``torch.use_deterministic_algorithms(True)`` for
 ``nn.NLLLoss`` on a CUDA tensor, and for cuBLAS without
-``CUBLAS_WORKSPACE_CONFIG``. No GPU is here, so each chapter's set-up cell is
-run in a fresh interpreter in which PyTorch reports a GPU, and what it leaves
-behind is inspected: the chapter picks CUDA, sets the cuBLAS workspace before
+``CUBLAS_WORKSPACE_CONFIG``. No GPU is here, so every chapter's set-up cell
+is run, one after the other, in a fresh interpreter in which PyTorch reports
+a GPU, and what each leaves behind is inspected: the chapter picks CUDA, sets the cuBLAS workspace before
 any CUDA work, and asks for determinism in the mode that warns instead of
 raising.
 """
@@ -23,20 +23,20 @@ import torch
 from lossbook import runtime
 from tests.book import notebooks, read_notebook
 
-# Runs the set-up cell twice in one process (importing torch is most of the
-# time): as on a CUDA machine, then again with LOSSBOOK_DEVICE=cpu and
-# LOSSBOOK_THREADS=1, after undoing what the first run set.
+# Runs every chapter's set-up cell in one process (importing torch is most of
+# the time): each as on a CUDA machine, then again with LOSSBOOK_DEVICE=cpu
+# and LOSSBOOK_THREADS=1, undoing in between what a run set.
 PROBE = r"""
 import json, os, sys
 import torch
-torch.cuda.is_available = lambda: True  # a GPU, as far as the chapter can tell
-source = compile(sys.stdin.read(), "set-up cell", "exec")
+torch.cuda.is_available = lambda: True  # a GPU, as far as a chapter can tell
+cells = json.loads(sys.stdin.read())
 
 
-def run():
+def run(source):
     namespace = {}
-    exec(source, namespace)
-    return {
+    exec(compile(source, "set-up cell", "exec"), namespace)
+    state = {
         "device": str(namespace.get("device")),
         "deterministic": torch.are_deterministic_algorithms_enabled(),
         "warn_only": torch.is_deterministic_algorithms_warn_only_enabled(),
@@ -44,32 +44,41 @@ def run():
         "cuda_initialized": torch.cuda.is_initialized(),
         "threads": torch.get_num_threads(),
     }
+    torch.use_deterministic_algorithms(False)
+    for name in ("CUBLAS_WORKSPACE_CONFIG", "LOSSBOOK_DEVICE", "LOSSBOOK_THREADS"):
+        os.environ.pop(name, None)
+    return state
 
 
-cuda = run()
-torch.use_deterministic_algorithms(False)
-os.environ.pop("CUBLAS_WORKSPACE_CONFIG", None)
-os.environ.update(LOSSBOOK_DEVICE="cpu", LOSSBOOK_THREADS="1")
-print(json.dumps({"cuda": cuda, "forced": run()}))
+states = {}
+for name, source in cells.items():
+    cuda = run(source)
+    os.environ.update(LOSSBOOK_DEVICE="cpu", LOSSBOOK_THREADS="1")
+    states[name] = {"cuda": cuda, "forced": run(source)}
+print(json.dumps(states))
 """
 
 
 def _setup_source(path) -> str:
-    cell = next(c for c in read_notebook(path).cells if c.cell_type == "code"
-                and "bootstrap" not in c.metadata.get("tags", []))
+    cell = next(c for c in read_notebook(path).cells if c.cell_type == "code")
     return "\n".join(line for line in cell.source.splitlines()
                      if not line.lstrip().startswith(("%", "!")))
 
 
 @functools.cache
-def _run_setup(path) -> dict:
-    """{"cuda": the state after the set-up cell on a CUDA machine, "forced": with the environment set}."""
+def _states() -> dict:
+    """chapter -> {"cuda": the state after its set-up cell on a CUDA machine, "forced": with the environment set}."""
     environ = {k: v for k, v in os.environ.items()
                if k not in ("LOSSBOOK_DEVICE", "LOSSBOOK_THREADS", "CUBLAS_WORKSPACE_CONFIG")}
-    result = subprocess.run([sys.executable, "-c", PROBE], input=_setup_source(path),
-                            capture_output=True, text=True, cwd=path.parent, env=environ)
-    assert result.returncode == 0, f"{path.name}: the set-up cell failed:\n{result.stderr}"
+    cells = {path.name: _setup_source(path) for path in notebooks()}
+    result = subprocess.run([sys.executable, "-c", PROBE], input=json.dumps(cells),
+                            capture_output=True, text=True, cwd=notebooks()[0].parent, env=environ)
+    assert result.returncode == 0, f"a set-up cell failed:\n{result.stderr}"
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _run_setup(path) -> dict:
+    return _states()[path.name]
 
 
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.name)
