@@ -1,6 +1,6 @@
 """Build the site, both editions: English in _build/html, Korean in _build/html/ko.
 
-    python scripts/build.py [--all]       (make book; the tests build with it too)
+    python scripts/build.py       (make book; the tests build with it too)
 
 Both editions are built from the same pages with ``jupyter-book build . -W -n
 --keep-going``: warnings are errors, every reference must resolve. The Korean
@@ -19,17 +19,13 @@ edition is those pages with ``language: ko`` and the Korean catalogues:
   marks as not yet translated. The build lists such paragraphs by page; the
   tests fail on them unless told to report them (tests/test_translations.py).
 
-Sphinx rebuilds only what changed. It does not see a change to the site's own
-extensions, styles or templates, or to this script: when one of them changed
-since the last build, every page is read again; ``--all`` forces that. A
-build that fails leaves nothing to be trusted, so the next one reads every
-page again.
+Every build reads every page (half a minute per edition): Sphinx would skip
+pages it thinks unchanged, but it does not see a change to the site's own
+extensions, and a page that warned once would not warn again.
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import re
 import shutil
 import subprocess
@@ -49,9 +45,6 @@ OPTIONS = ["-W", "-n", "--keep-going"]
 KOREAN = {"title": "CrossEntropyLoss인가, NLLLoss인가?", "author": "이 책의 저자들"}
 CATALOGUES = ROOT / "locales" / "ko" / "LC_MESSAGES"
 COMPILED = BUILD / "locales"
-
-#: What Sphinx does not track, and every page depends on.
-INPUTS = ["_ext/*.py", "_static/*", "_templates/*", "scripts/build.py"]
 
 _GLUE = re.compile(r"\{glue:text\}`(?![^`]*::)([^`:]+)(:[^`]*)?`")
 
@@ -95,31 +88,14 @@ def compile_catalogues() -> None:
                     message.string = _glued_from(notebook.name, message.string)
         mo = COMPILED / "ko" / "LC_MESSAGES" / page.with_suffix(".mo")
         mo.parent.mkdir(parents=True, exist_ok=True)
-        fresh = mo.with_suffix(".new")
-        with fresh.open("wb") as fh:
+        with mo.open("wb") as fh:
             write_mo(fh, catalogue, use_fuzzy=False)
-        if mo.is_file() and mo.read_bytes() == fresh.read_bytes():
-            fresh.unlink()  # unchanged: Sphinx need not read the page again
-        else:
-            fresh.replace(mo)
 
 
-def _inputs_hash() -> str:
-    digest = hashlib.sha256()
-    for pattern in INPUTS:
-        for path in sorted(ROOT.glob(pattern)):
-            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def _jupyter_book(args: list[str], doctrees: Path, fresh: bool) -> int:
-    if fresh:
-        shutil.rmtree(doctrees, ignore_errors=True)
+def _jupyter_book(args: list[str], doctrees: Path) -> int:
+    shutil.rmtree(doctrees, ignore_errors=True)  # a fresh environment: every page is read
     jb = Path(sys.executable).parent / "jupyter-book"
-    run = subprocess.run([str(jb), "build", ".", *args, *OPTIONS], cwd=ROOT)
-    if run.returncode:
-        shutil.rmtree(doctrees, ignore_errors=True)  # read every page next time
-    return run.returncode
+    return subprocess.run([str(jb), "build", ".", *args, *OPTIONS], cwd=ROOT).returncode
 
 
 def untranslated(html: Path = HTML / "ko") -> dict[str, int]:
@@ -135,26 +111,17 @@ def untranslated(html: Path = HTML / "ko") -> dict[str, int]:
     return counts
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--all", action="store_true", help="read every page again")
-    args = parser.parse_args(argv)
+def main() -> int:
     BUILD.mkdir(exist_ok=True)
-    stamp = BUILD / ".inputs"
-    inputs = _inputs_hash()
-    fresh = args.all or not stamp.is_file() or stamp.read_text() != inputs
-    stamp.unlink(missing_ok=True)
-
-    if _jupyter_book([], BUILD / ".doctrees", fresh):
+    if _jupyter_book([], BUILD / ".doctrees"):
         return 1
     compile_catalogues()
     korean = BUILD / "ko"
     if _jupyter_book(["--config", str(korean_config()), "--path-output", str(korean)],
-                     korean / "_build" / ".doctrees", fresh):
+                     korean / "_build" / ".doctrees"):
         return 1
     shutil.rmtree(HTML / "ko", ignore_errors=True)
     shutil.copytree(korean / "_build" / "html", HTML / "ko")
-    stamp.write_text(inputs)
 
     lag = untranslated()
     print(f"\nThe book is built: file://{HTML}/index.html (English)\n"
@@ -168,4 +135,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

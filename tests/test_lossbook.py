@@ -140,54 +140,27 @@ def test_a_run_is_trained_once_then_loaded_the_same(tmp_path, monkeypatch, capsy
     assert len(list(tmp_path.glob("run-*.pt"))) == 4
 
 
-def _steps_a(model, steps):
-    """Chapter 7's copy."""
-    return steps
-
-
-def _steps_b(model, steps):
-    """lossbook's copy, its docstring longer.
-
-    Defined in chapter 7.
-    """
-    return steps
-
-
-def _steps_c(model, steps):
-    """Other code."""
-    return steps + 1
-
-
-def test_a_run_is_keyed_by_what_the_function_does_not_its_docstring():
-    from lossbook.memo import run_key
-
-    model = nn.Linear(2, 2)
-    assert run_key(_steps_a, model, (3,), {}) == run_key(_steps_b, model, (3,), {})
-    assert run_key(_steps_a, model, (3,), {}) != run_key(_steps_c, model, (3,), {})
-    assert run_key(_steps_a, model, (3,), {}) != run_key(_steps_a, model, (4,), {})
-
-
-def _relu_forward_a(self, x):
+def _relu(self, x):
     return nn.Linear.forward(self, x).relu()
 
 
-def _relu_forward_b(self, x):
-    """Another copy of the same code."""
+def _relu_again(self, x):
+    """The same code, with a docstring: lossbook's copy of a chapter's function."""
     return nn.Linear.forward(self, x).relu()
 
 
-def _tanh_forward(self, x):
+def _tanh(self, x):
     return nn.Linear.forward(self, x).tanh()
 
 
-def test_a_run_is_keyed_by_what_the_model_does():
-    """A class defined in a chapter and its copy in lossbook: the same model."""
+def test_a_run_is_keyed_by_what_its_function_and_model_do():
+    """Chapter 7's train_net and Net, and their copies in lossbook: the same run."""
     from lossbook.memo import run_key
 
-    def key(forward, doc):
-        model_class = type("Model", (nn.Linear,), {"forward": forward, "__doc__": doc})
+    def key(train_fn, forward, steps=3):
         torch.manual_seed(0)
-        return run_key(_steps_a, model_class(2, 2), (3,), {})
+        model = type("Model", (nn.Linear,), {"forward": forward, "__doc__": str(forward)})(2, 2)
+        return run_key(train_fn, model, (steps,), {})
 
-    assert key(_relu_forward_a, "in a chapter") == key(_relu_forward_b, "in lossbook")
-    assert key(_relu_forward_a, "in a chapter") != key(_tanh_forward, "in a chapter")
+    assert key(_relu, _relu) == key(_relu_again, _relu_again)
+    assert key(_relu, _relu) != key(_tanh, _relu) != key(_relu, _tanh) != key(_relu, _relu, 4)

@@ -101,11 +101,6 @@ def test_environment_forces_the_device_and_threads(path):
     assert state["cublas"] is None
 
 
-def test_every_chapter_takes_its_thread_count_from_num_threads():
-    for path in notebooks():
-        assert "torch.set_num_threads(num_threads(" in _setup_source(path), path.name
-
-
 def test_forced_cuda_without_a_gpu_says_what_to_do(monkeypatch):
     monkeypatch.setenv("LOSSBOOK_DEVICE", "cuda")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)

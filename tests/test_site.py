@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -49,8 +50,8 @@ JB = Path(sys.executable).parent / "jupyter-book"
 
 #: The CSS selectors of markup that the site does not write itself, in one place: the theme's
 #: (pydata-sphinx-theme and sphinx-book-theme), Sphinx's, myst-nb's, sphinx-togglebutton's and
-#: MathJax's. After an upgrade of one of them, check these first. The scripts below name them
-#: as @key@.
+#: MathJax's. After an upgrade of one of them, check these first. The checks that run in the
+#: page (tests/site.js) read them as THEME.<key>.
 THEME = {
     "article": "article.bd-article",  # the text column
     "header_buttons": ".article-header-buttons a, .header-article-items a",
@@ -67,9 +68,12 @@ THEME = {
 }
 
 
-def _js(script: str) -> str:
-    """A script with each @key@ replaced by its selector from THEME."""
-    return re.sub(r"@(\w+)@", lambda m: THEME[m[1]], script)
+def _context(browser, **options):
+    """A browser context whose pages have THEME and tests/site.js's checks (window.bookChecks)."""
+    context = browser.new_context(**options)
+    context.add_init_script(f"window.THEME = {json.dumps(THEME)};")
+    context.add_init_script(path=str(ROOT / "tests" / "site.js"))
+    return context
 
 
 def _env(**values: str) -> dict[str, str]:
@@ -137,7 +141,7 @@ def browser():
 def _check_buttons(page, entry: str, repository: str | None, ref: str, colab: bool) -> list[str]:
     """What is wrong with a page's launch, repository and issue buttons."""
     problems = []
-    links = page.evaluate(_js("() => [...document.querySelectorAll('@header_buttons@')].map(a => a.href)"))
+    links = page.evaluate("bookChecks.headerLinks()")
     to_github = [link for link in links if "github.com" in link or "mybinder" in link or "colab" in link]
     thebe = page.locator(THEME["live_code"]).count()
     if repository is None:
@@ -164,117 +168,6 @@ def _check_buttons(page, entry: str, repository: str | None, ref: str, colab: bo
     return problems
 
 
-# Opens every collapsed block (hidden outputs, solutions, dropdowns), so that
-# what a reader can unfold is measured too.
-_UNFOLD = _js("""() => {
-    document.querySelectorAll('details').forEach(d => { d.open = true; });
-    document.querySelectorAll('@folded@').forEach(e => e.classList.remove('@folded@'.slice(1)));
-}""")
-
-# Everything in the article must end inside its text column (the article less
-# its padding), and the page must not scroll sideways. An element or a piece of
-# text that reaches past the column may only sit inside a box that scrolls
-# sideways (overflow-x auto or scroll: code blocks, cell outputs, the theme's
-# table container, display math), and then only that box is judged. A box that
-# hides what passes its edge (overflow hidden or clip) cuts the content off,
-# and that is reported too. Returns one line per offending element (the
-# outermost one of each group): tag, classes, first text.
-_OVERFLOW = _js("""() => {
-    const SLACK = 1;  // sub-pixel rounding
-    const article = document.querySelector('@article@');
-    if (!article) return ['no @article@ on the page'];
-    const outer = article.getBoundingClientRect();
-    const style = getComputedStyle(article);  // the text column: the article less its padding
-    const box = {left: outer.left + parseFloat(style.paddingLeft), right: outer.right - parseFloat(style.paddingRight)};
-    const root = document.documentElement;
-    const describe = (el) => {
-        const cls = (el.getAttribute('class') || '').trim().replace(/\\s+/g, '.');
-        const text = Array.from((el.innerText || el.getAttribute('alt') || el.getAttribute('src') || '')
-            .trim().replace(/\\s+/g, ' ')).slice(0, 60).join('');  // whole characters
-        return `<${el.tagName.toLowerCase()}${cls ? '.' + cls : ''}> "${text}"`;
-    };
-    const hidden = (el) => {  // screen-reader-only copies (MathJax's assistive MathML)
-        for (let a = el; a && a !== article; a = a.parentElement) {
-            const style = getComputedStyle(a);
-            if (style.clip !== 'auto' || style.clipPath !== 'none') return true;
-        }
-        return false;
-    };
-    const problems = [];
-    if (root.scrollWidth > root.clientWidth + SLACK) {
-        const wide = [...document.body.querySelectorAll('*')].filter(el => {
-            const r = el.getBoundingClientRect();
-            if (r.width < 1 || r.height < 1 || r.right <= root.clientWidth + SLACK) return false;
-            for (let a = el; a && a !== document.body; a = a.parentElement) {
-                const s = getComputedStyle(a);
-                if (s.position === 'fixed') return false;  // does not widen the page
-                if (s.clip !== 'auto' || s.clipPath !== 'none') return false;  // screen-reader copy
-                if (a !== el && s.overflowX !== 'visible') {  // inside a box: only if the box is too wide
-                    return a.getBoundingClientRect().right > root.clientWidth + SLACK;
-                }
-            }
-            return true;
-        });
-        const outermost = wide.filter(el => !wide.some(o => o !== el && o.contains(el))).slice(0, 5);
-        problems.push(`the page scrolls sideways: ${root.scrollWidth} px wide in a ${root.clientWidth} px window; `
-                      + `too wide: ${outermost.map(describe).join(', ') || '(no element found)'}`);
-    }
-    if (outer.right > root.clientWidth + SLACK || outer.left < -SLACK) {
-        problems.push(`the article (${Math.round(outer.left)} to ${Math.round(outer.right)} px) `
-                      + `does not fit the ${root.clientWidth} px window`);
-    }
-    const reported = [];
-    // Elements, and text too: a long word can run out of a box that itself fits.
-    const walker = document.createTreeWalker(article, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
-    const range = document.createRange();
-    while (walker.nextNode()) {
-        const node = walker.currentNode;
-        let el = node, r;
-        if (node.nodeType === Node.TEXT_NODE) {
-            if (!node.data.trim()) continue;
-            el = node.parentElement;
-            range.selectNodeContents(node);
-            r = range.getBoundingClientRect();
-        } else {
-            r = node.getBoundingClientRect();
-        }
-        if (r.width < 1 || r.height < 1) continue;  // not laid out (display: none, collapsed)
-        const past = Math.max(r.right - box.right, box.left - r.left);
-        if (past <= SLACK) continue;
-        if (reported.some(p => p === el || p.contains(el))) continue;
-        let clipper = null;  // the nearest box around it that does not let it show past its edge
-        for (let a = node === el ? el.parentElement : el; a && a !== article; a = a.parentElement) {
-            if (getComputedStyle(a).overflowX !== 'visible') { clipper = a; break; }
-        }
-        const how = clipper && getComputedStyle(clipper).overflowX;
-        if (clipper) {
-            const c = clipper.getBoundingClientRect();
-            if (r.right <= c.right + SLACK && r.left >= c.left - SLACK) continue;  // the box is judged
-            if (how === 'auto' || how === 'scroll') continue;  // the reader scrolls that box
-        }
-        if (hidden(el)) continue;
-        reported.push(el);
-        problems.push(`${describe(el)} reaches ${Math.round(past)} px past the text column`
-                      + (clipper ? ` and is cut off by ${describe(clipper)} (overflow-x: ${how})` : ''));
-    }
-    return problems;
-}""")
-
-# The text's own tables (Markdown tables, in the theme's scrolling container)
-# must fit the column on a desktop screen: one that scrolls there hides its
-# last columns until the reader thinks of scrolling. On a phone they may scroll.
-_TABLES_THAT_SCROLL = _js("""() => [...document.querySelectorAll('@article@ @table_box@')]
-    .filter(box => box.getClientRects().length && box.scrollWidth > box.clientWidth + 1)
-    .map(box => `table "${box.innerText.trim().split('\\n')[0].slice(0, 60)}": `
-                + `${box.scrollWidth} px wide in a ${box.clientWidth} px column`)""")
-
-# Alt text of every image in the article: not missing or empty, not a file
-# name (myst-nb names output images by their SHA-256), at least three words.
-_ALT_TEXTS = _js("""() => [...document.querySelectorAll('@article@ img')].map(img => ({
-    src: img.getAttribute('src'), alt: img.getAttribute('alt'),
-}))""")
-
-
 def _bad_alt_texts(images: list[dict]) -> list[str]:
     bad = []
     for image in images:
@@ -295,18 +188,6 @@ def _wait_for_math(page) -> None:
     page.evaluate("() => document.fonts.ready.then(() => true)")
 
 
-# Share of Hangul among the letters a reader reads: the article without code, outputs and math.
-_HANGUL_SHARE = _js("""() => {
-    const clone = document.querySelector('@article@').cloneNode(true);
-    clone.querySelectorAll('pre, code, @cell_output@, @typeset@, @math@, script, style')
-        .forEach(e => e.remove());
-    const text = clone.innerText;
-    const hangul = (text.match(/[\uac00-\ud7a3]/g) || []).length;
-    const latin = (text.match(/[A-Za-z]/g) || []).length;
-    return hangul / Math.max(1, hangul + latin);
-}""")
-
-
 def _check_language(page, server: str, edition: str, entry: str) -> list[str]:
     """The page's language, its text's script, and the switch to the same page in the other edition."""
     problems = []
@@ -314,7 +195,7 @@ def _check_language(page, server: str, edition: str, entry: str) -> list[str]:
     if lang != edition:
         problems.append(f"<html lang={lang!r}>, expected {edition!r}")
     # The table of Korean terms is in both languages on purpose, in both editions.
-    share = page.evaluate(_HANGUL_SHARE)
+    share = page.evaluate("bookChecks.hangulShare()")
     bilingual = entry == "chapters/glossary_korean"
     if edition == "ko" and share < 0.5 and not bilingual:
         problems.append(f"the Korean page's text is {share:.0%} Hangul (outside code and math)")
@@ -341,8 +222,8 @@ def _check_language(page, server: str, edition: str, entry: str) -> list[str]:
 
 
 def _check_overflow(page, size: str) -> list[str]:
-    page.evaluate(_UNFOLD)
-    return [f"{size}: {problem}" for problem in page.evaluate(_OVERFLOW)]
+    page.evaluate("bookChecks.unfold()")
+    return [f"{size}: {problem}" for problem in page.evaluate("bookChecks.overflow()")]
 
 
 @pytest.mark.browser
@@ -350,7 +231,8 @@ def _check_overflow(page, size: str) -> list[str]:
 def test_page_renders_offline(browser, server, edition_entry):
     edition, entry = edition_entry
     prefix = EDITIONS[edition]
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    context = _context(browser, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: m.type == "error" and problems.append(f"console error: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
@@ -373,27 +255,9 @@ def test_page_renders_offline(browser, server, edition_entry):
         typeset = page.locator(f"{THEME['math']} {THEME['typeset']}").count()
         assert typeset >= n_math, f"{typeset} of {n_math} formulas typeset"
         assert page.locator(THEME["math_error"]).count() == 0, "MathJax reported a TeX error"
-    leftover = page.evaluate(_js(
-        """() => {
-            const clone = document.querySelector('main').cloneNode(true);
-            clone.querySelectorAll('pre, code, script, style, @assistive_math@').forEach(e => e.remove());
-            const text = clone.innerText;
-            return ['$$', '\\\\begin{', '\\\\frac', '{eq}', '{doc}'].filter(s => text.includes(s));
-        }"""
-    ))
+    leftover = page.evaluate("bookChecks.leftoverMarkup()")
     assert not leftover, f"raw markup left on the page: {leftover}"
-
-    broken = page.evaluate(
-        """async () => {
-            const bad = [];
-            for (const img of document.querySelectorAll('main img')) {
-                img.loading = 'eager';  // images in collapsed solutions load too
-                try { await img.decode(); } catch (e) { /* judged below */ }
-                if (!(img.naturalWidth > 0)) bad.push(img.src);
-            }
-            return bad;
-        }"""
-    )
+    broken = page.evaluate("bookChecks.brokenImages()")
     assert not broken, f"images that did not decode: {broken}"
 
     # The buttons of the repository the build was for (none, here, without a GitHub origin), and a
@@ -403,15 +267,15 @@ def test_page_renders_offline(browser, server, edition_entry):
 
     problems += _check_language(page, server, edition, entry)
 
-    bad_alt = _bad_alt_texts(page.evaluate(_ALT_TEXTS))
+    bad_alt = _bad_alt_texts(page.evaluate("bookChecks.images()"))
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     # The first screen: a whole long chapter (30,000 px) takes over 20 s to capture on a busy 2-core
     # machine, and what is wider than the screen anywhere on the page is checked below, not by eye.
     page.screenshot(path=str(SHOTS / f"{prefix.replace('/', '__')}{entry.replace('/', '__')}.png"))
     overflow = _check_overflow(page, "1280x800")
-    overflow += [f"1280x800: {table}" for table in page.evaluate(_TABLES_THAT_SCROLL)]
-    page.close()
+    overflow += [f"1280x800: {table}" for table in page.evaluate("bookChecks.tablesThatScroll()")]
+    context.close()
     assert not problems, "\n".join(problems)
     assert not bad_alt, (
         "figures without an alt text that describes them (a notebook cell sets it in its metadata: "
@@ -425,9 +289,8 @@ def test_page_renders_offline(browser, server, edition_entry):
 def test_page_fits_a_phone_screen(browser, server, edition_entry):
     edition, entry = edition_entry
     prefix = EDITIONS[edition]
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True, has_touch=True,
-    )
+    context = _context(browser, viewport={"width": 390, "height": 844}, device_scale_factor=1,
+                       is_mobile=True, has_touch=True)
     page = context.new_page()
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
     page.goto(f"{server}/{prefix}{entry}.html", wait_until="load")
@@ -488,14 +351,15 @@ def test_buttons_follow_the_repository(browser, subset_sites, kind):
     problems = []
     try:
         for entry in SUBSET:
-            page = browser.new_page()
+            context = _context(browser)
+            page = context.new_page()
             page.route("**/*", lambda route: route.continue_()
                        if route.request.url.startswith("http://127.0.0.1") else route.abort())
             page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/{entry}.html", wait_until="load")
             slug = None if kind == "bare" else PUBLISHED
             colab = kind == "published" and entry == "chapters/01_softmax"
             problems += [f"{kind} {entry}: {p}" for p in _check_buttons(page, entry, slug, launch.BRANCH, colab)]
-            page.close()
+            context.close()
     finally:
         httpd.shutdown()
     assert not problems, "\n".join(problems)
@@ -512,8 +376,7 @@ def test_search_works_in_both_editions(browser, server, edition, query):
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
     page.goto(f"{server}/{EDITIONS[edition]}search.html?q={query}", wait_until="load")
     page.wait_for_selector(THEME["search_result"], timeout=60_000)
-    results = page.evaluate(_js("() => [...document.querySelectorAll('@search_result@')]"
-                                ".map(a => a.getAttribute('href'))"))
+    results = [a.get_attribute("href") for a in page.locator(THEME["search_result"]).all()]
     page.close()
     assert any("01_softmax" in href for href in results), results
     assert all(href.startswith("chapters/") or href.startswith("intro")
