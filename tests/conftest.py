@@ -69,10 +69,7 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def build_log() -> str:
-    """make book's build, both editions, into _build/html: its log.
-
-    scripts/build.py reads again only what changed since its last build.
-    """
+    """make book's build, both editions, into _build/html: its log."""
     result = subprocess.run([sys.executable, "scripts/build.py"], cwd=ROOT, capture_output=True, text=True)
     log = result.stdout + result.stderr
     assert result.returncode == 0, f"the build failed:\n{log[-6000:]}"
