@@ -24,7 +24,8 @@ BINDER = ROOT / "binder" / "requirements.txt"
 
 # What the notebooks import (myst-nb for `glue`); with everything these need, it is what Binder
 # installs (repo2docker brings Jupyter itself).
-RUNTIME = ("torch", "torchvision", "numpy", "matplotlib", "ipykernel", "ipywidgets", "myst-nb")
+RUNTIME = ("torch", "torchvision", "numpy", "matplotlib", "ipykernel", "ipywidgets", "myst-nb",
+           "keras", "jax", "jaxlib", "optax", "scikit-learn")
 # Installed from PyTorch's CPU index as <version>+cpu: the same code without CUDA.
 CPU_BUILDS = ("torch", "torchvision")
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
