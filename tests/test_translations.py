@@ -19,6 +19,7 @@ import warnings
 import pytest
 
 from scripts import build, check_translations
+from tests import korean
 from tests.book import ROOT, toc_entries
 
 CATALOGUES = ROOT / "locales" / "ko" / "LC_MESSAGES"
@@ -81,3 +82,37 @@ def test_the_check_does_catch_a_broken_translation(tmp_path):
     assert "markup changed" in errors and "{doc}`01_softmax`" in errors
     assert "{pick}`k` of 2" in errors, "a choice lost"
     assert "not translated" in lags and "fuzzy" in lags
+
+
+@pytest.mark.site
+def test_korean_particles_agree_with_what_is_read_before_them(build_log):
+    """은/는, 이/가, 을/를, 과/와, 으로/로 after a code span, a number, a
+    formula, an equation number or a link's text agree with how it is read
+    (tests/korean.py)."""
+    found = []
+    for page in sorted((build.HTML / "ko").rglob("*.html")):
+        if "_static" in page.parts or page.name in ("genindex.html", "search.html"):
+            continue
+        text = korean.page_text(page.read_text(encoding="utf-8"))
+        found += [f"ko/{page.relative_to(build.HTML / 'ko')}: {d}"
+                  for d in korean.disagreements(text)]
+    assert not found, ("particles that disagree with the text before them "
+                       "(use the other form, or 에, 의, 에서):\n" + "\n".join(found))
+
+
+@pytest.mark.parametrize("wrong, right", [
+    ("식 (1.1)를 옮긴다", "식 (1.1)을 옮긴다"),  # 일 점 일
+    ("수치 안정성\x04와 NLLLoss", "수치 안정성\x04과 NLLLoss"),  # a link's text
+    ("\x02NLLLoss\x03은 로그를", "\x02NLLLoss\x03는 로그를"),  # 엔엘엘로스
+    ("0.00030로 나눈다", "0.00030으로 나눈다"),  # ... 삼영
+    ("손실 100과 1,000로", "손실 100과 1,000으로"),  # 백, 천
+    ("\x02OneCycleLR\x03는", "\x02OneCycleLR\x03은"),  # ... 엘알
+    ("\\(T^2\\)를 곱한다", "\\(T^2\\)을 곱한다"),  # 티 제곱
+    ("\x02-inf\x03(확률 0)을 받는다", "\x02-inf\x03(확률 0)를 받는다"),  # an aside
+    ("손실(loss)를", "손실(loss)을"),  # a gloss: the Korean word is read
+    ("\\(\\log C\\)와", "\\(\\log C\\)와"),  # 씨
+])
+def test_the_particle_check_catches_a_wrong_form(wrong, right):
+    if wrong != right:
+        assert korean.disagreements(wrong), wrong
+    assert not korean.disagreements(right), right
