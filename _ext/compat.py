@@ -21,6 +21,13 @@ The patches:
   already been declared". The patch keeps the first of each group of scripts
   that differ only in ``None`` versus ``""``; it reads the private attributes
   of Sphinx's ``_JavaScript`` (filename, priority, attributes).
+- ``_static/theme_toggles.js``: pydata-sphinx-theme binds the narrow-screen
+  chapter list and page contents to the first ``.primary-toggle`` and
+  ``.secondary-toggle`` of the page, which under sphinx-book-theme are hidden
+  copies in the theme's header; the visible buttons do nothing. The script
+  (in every page's head, as every script of _static/) removes the hidden
+  copies once the page is parsed, before the theme's deferred script runs.
+  tests/test_site.py shows, in Chromium, that a tap does nothing without it.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ WRITTEN_FOR = {
     "sphinx": "7.4.7",
     "sphinx-thebe": "0.3.1",
     "sphinx-togglebutton": "0.4.5",
+    "pydata-sphinx-theme": "0.17.1",
+    "sphinx-book-theme": "1.3.0",
 }
 
 
