@@ -122,8 +122,10 @@ def _configure(app, config) -> None:
         for name, value in KOREAN_INTERFACE.items():
             config[name] = value
         config.html_theme_options["search_bar_text"] = "이 책에서 검색..."
+    # First, so that the site's own templates (_templates/) replace the themes'
+    # components of the same name.
     if "_templates" not in config.templates_path:
-        config.templates_path.append("_templates")
+        config.templates_path.insert(0, "_templates")
     options = config.html_theme_options
     end = options.get("article_header_end", ["article-header-buttons.html"])
     if "language-switch.html" not in end:

@@ -9,7 +9,8 @@ edition is those pages with ``language: ko`` and the Korean catalogues:
 - its configuration is _config.yml, written again with the Korean title and
   language to _build/_config.ko.yml (_config.yml stays the one source);
 - its catalogues, ``locales/ko/LC_MESSAGES/<page>.po``, are compiled here into
-  _build/locales: fuzzy translations left out, and each ``{glue:text}`` role
+  _build/locales (``sphinx.po``, the interface's words, joined by
+  ``locales/ko/interface.po``): fuzzy translations left out, and each ``{glue:text}`` role
   given the notebook it belongs to (``{glue:text}`06_cnn.ipynb::key:s``\\ ,
   myst-nb's form for a value glued in another document). Sphinx parses each
   translation as a small document of its own, in which a plain glue role
@@ -44,6 +45,9 @@ OPTIONS = ["-W", "-n", "--keep-going"]
 #: What differs in the Korean edition's configuration.
 KOREAN = {"title": "CrossEntropyLoss인가, NLLLoss인가?", "author": "이 책의 저자들"}
 CATALOGUES = ROOT / "locales" / "ko" / "LC_MESSAGES"
+#: The themes' and Sphinx's interface words that their catalogues leave in
+#: English, compiled into the edition's sphinx.mo (see compile_catalogues).
+INTERFACE = ROOT / "locales" / "ko" / "interface.po"
 COMPILED = BUILD / "locales"
 
 _GLUE = re.compile(r"\{glue:text\}`(?![^`]*::)([^`:]+)(:[^`]*)?`")
@@ -81,6 +85,13 @@ def compile_catalogues() -> None:
         page = po.relative_to(CATALOGUES).with_suffix("")
         with po.open("rb") as fh:
             catalogue = read_po(fh, abort_invalid=True)
+        if page == Path("sphinx"):
+            # The site's templates' words (make translations extracts them),
+            # then the themes' and Sphinx's: Sphinx reads this catalogue first.
+            with INTERFACE.open("rb") as fh:
+                for message in read_po(fh, abort_invalid=True):
+                    if message.id and message.id not in catalogue:
+                        catalogue[message.id] = message
         notebook = ROOT / page.with_suffix(".ipynb")
         if notebook.is_file():
             for message in catalogue:
@@ -113,10 +124,14 @@ def untranslated(html: Path = HTML / "ko") -> dict[str, int]:
 
 def main() -> int:
     BUILD.mkdir(exist_ok=True)
+    korean = BUILD / "ko"
+    # Sphinx writes the pages it builds and leaves others: a page moved or
+    # removed from the book would stay on the site.
+    for html in (HTML, korean / "_build" / "html"):
+        shutil.rmtree(html, ignore_errors=True)
     if _jupyter_book([], BUILD / ".doctrees"):
         return 1
     compile_catalogues()
-    korean = BUILD / "ko"
     if _jupyter_book(["--config", str(korean_config()), "--path-output", str(korean)],
                      korean / "_build" / ".doctrees"):
         return 1

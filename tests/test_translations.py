@@ -14,6 +14,7 @@ wait for a translator.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 
 import pytest
@@ -41,8 +42,9 @@ def _lag(lines: list[str]) -> None:
                     "BOOK_TRANSLATION_LAG=report reports it instead)")
 
 
-@pytest.mark.parametrize("entry", toc_entries())
+@pytest.mark.parametrize("entry", [*toc_entries(), "sphinx", "../interface"])
 def test_catalogue_is_intact(entry):
+    """Each page's catalogue, the site's templates' (sphinx) and the themes' words (interface)."""
     catalogue = CATALOGUES / f"{entry}.po"
     assert catalogue.is_file(), f"{entry}: no Korean catalogue (run make translations)"
     errors, lags = check_translations.problems(catalogue)
@@ -52,7 +54,8 @@ def test_catalogue_is_intact(entry):
 
 
 def test_no_catalogue_without_a_page():
-    pages = {f"{entry}.po" for entry in toc_entries()}
+    # sphinx.po: the interface's words (templates, theme, Sphinx), not a page's.
+    pages = {f"{entry}.po" for entry in toc_entries()} | {"sphinx.po"}
     stray = [str(p.relative_to(CATALOGUES)) for p in CATALOGUES.rglob("*.po")
              if str(p.relative_to(CATALOGUES)) not in pages]
     assert not stray, f"catalogues of no page: {stray}"
@@ -116,3 +119,34 @@ def test_the_particle_check_catches_a_wrong_form(wrong, right):
     if wrong != right:
         assert korean.disagreements(wrong), wrong
     assert not korean.disagreements(right), right
+
+
+#: Interface words that stay as they are in the Korean edition: the language
+#: switch names its target in that language, and "Page" labels a contents list
+#: that only a printout shows (sphinx-book-theme's layout.html).
+INTERFACE_KEPT = {"English", "Page"}
+_LABEL = re.compile(r'\b(?:aria-label|title|data-bs-title|alt)="([^"]*)"')
+
+
+@pytest.mark.site
+def test_the_korean_interface_is_korean(build_log):
+    """Every button's name and tooltip, landmark label and the footer of a Korean page: no
+    English word without Hangul (locales/ko/interface.po and LC_MESSAGES/sphinx.po)."""
+    english = []
+    for page in sorted((build.HTML / "ko").rglob("*.html")):
+        if "_static" in page.parts:
+            continue
+        html = page.read_text(encoding="utf-8")
+        footer = re.search(r'<footer class="bd-footer-content">(.*?)</footer>', html, re.S)
+        texts = _LABEL.findall(html.split('<article class="bd-article">')[0])
+        texts += _LABEL.findall(html.rsplit("</article>", 1)[-1])
+        texts += [re.sub(r"<[^>]+>|<!--.*?-->", " ", footer[1], flags=re.S)] if footer else []
+        for text in texts:
+            text = " ".join(text.split())
+            if text not in INTERFACE_KEPT and re.search(r"[A-Za-z]{3,}", text) \
+                    and not re.search(r"[가-힣]", text):
+                english.append(f"ko/{page.relative_to(build.HTML / 'ko')}: {text!r}")
+    assert not english, "English in the Korean interface:\n" + "\n".join(sorted(set(english)))
+    # The theme's own Korean for "By" is "으로", a particle, before the author.
+    footer = (build.HTML / "ko" / "intro.html").read_text(encoding="utf-8")
+    assert f"지은이: {build.KOREAN['author']}" in footer
