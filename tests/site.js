@@ -148,4 +148,37 @@ window.bookChecks = {
   headerLinks() {
     return [...document.querySelectorAll(THEME.header_buttons)].map((a) => a.href);
   },
+
+  // Where the keyboard's focus is: past the page's first exercise (in the
+  // document's order), seen (a box with a size, not transparent), ringed (an
+  // outline or a shadow that the element does not have without focus), and
+  // its name, as a screen reader would announce it (roughly).
+  focused() {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const exercise = document.querySelector(THEME.exercise);
+    const past = !!exercise && (exercise === el || exercise.contains(el) ||
+      !!(exercise.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING));
+    // A box of no size that holds a visible child (the theme's <summary> around
+    // its chevron in the chapter list) is seen, and ringed, through that child.
+    const sized = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+    const box = sized(el) || !el.firstElementChild ? el : el.firstElementChild;
+    const s = getComputedStyle(box);
+    const seen = sized(box) && parseFloat(s.opacity) > 0 && s.visibility !== "hidden";
+    const ringed = (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none";
+    const name = (el.getAttribute("aria-label") || el.innerText || el.getAttribute("title") || "").trim();
+    const cls = (el.getAttribute("class") || "").trim().replace(/\s+/g, ".");
+    return {past, seen, ringed, name, what: `<${el.tagName.toLowerCase()}${cls ? "." + cls : ""}> ${name.slice(0, 40)}`};
+  },
+
+  // Buttons and disclosure summaries without a name that says what they do.
+  unnamedToggles() {
+    const vague = new Set(["", "Toggle hidden content"]);
+    return [...document.querySelectorAll("button, summary")]
+      .filter((el) => el.getClientRects().length || el.closest("nav"))
+      .filter((el) => vague.has((el.getAttribute("aria-label") ?? el.innerText ?? "").trim()) &&
+                      !(el.getAttribute("title") || "").trim())
+      .map((el) => `<${el.tagName.toLowerCase()} class="${el.getAttribute("class") || ""}"> ` +
+                   `in ${el.parentElement.tagName.toLowerCase()}.${el.parentElement.className}`);
+  },
 };

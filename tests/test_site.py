@@ -65,6 +65,7 @@ THEME = {
     "assistive_math": "mjx-assistive-mml",
     "cell_output": ".cell_output, .output",
     "search_result": "#search-results ul.search li a",
+    "exercise": ".exercise",  # sphinx-exercise's exercise admonition
 }
 
 
@@ -427,3 +428,77 @@ def test_the_toggle_workaround_is_still_needed(browser, server):
     binds the visible buttons itself, this fails: delete the script, its line in compat.py and this test."""
     opened = _tap_toggles(browser, server, "", 390, block="theme_toggles.js")
     assert opened == {"primary": False, "secondary": False}, "fixed upstream: " + str(opened)
+
+
+def _page(browser, server: str, path: str, **options):
+    """A page of the site, from the local server only, with its math typeset: (context, page)."""
+    context = _context(browser, **(options or {"viewport": {"width": 1280, "height": 800}}))
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+    page.goto(f"{server}/{path}", wait_until="load")
+    _wait_for_math(page)
+    return context, page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_keyboard_reaches_the_first_exercise_with_focus_always_visible(browser, server, edition):
+    """Tab through chapter 3 from the top: past its first exercise in under 60 stops (formulas and
+    copy buttons are not stops), every stop seen and ringed. A stop's name must not be empty."""
+    context, page = _page(browser, server, f"{EDITIONS[edition]}chapters/03_nll_loss.html")
+    stops, problems = 0, []
+    while stops < 200:
+        page.keyboard.press("Tab")
+        focus = page.evaluate("bookChecks.focused()")
+        if focus is None or focus["past"]:
+            break
+        stops += 1
+        if not focus["seen"]:
+            problems.append(f"stop {stops} cannot be seen: {focus['what']}")
+        if not focus["ringed"]:
+            problems.append(f"stop {stops} shows no focus ring: {focus['what']}")
+        if not focus["name"]:
+            problems.append(f"stop {stops} has no name: {focus['what']}")
+    context.close()
+    assert focus is not None and focus["past"], f"{stops} stops and not past the first exercise"
+    assert stops < 60, f"{stops} tab stops before the first exercise"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("edition_entry", [(e, p) for e in EDITIONS
+                                           for p in ("chapters/03_nll_loss", "chapters/09_mistakes")],
+                         ids=_page_id)
+def test_every_toggle_has_a_name(browser, server, edition_entry):
+    """Sidebar, solution and folded-cell toggles name what they open (not "Toggle hidden content")."""
+    edition, entry = edition_entry
+    context, page = _page(browser, server, f"{EDITIONS[edition]}{entry}.html")
+    unnamed = page.evaluate("bookChecks.unnamedToggles()")
+    context.close()
+    assert not unnamed, "\n".join(unnamed)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_language_switch_keeps_the_section(browser, server, edition):
+    """Scrolled to the eighth section of chapter 3, or with its id in the address, the switch opens
+    the other edition's chapter 3 at that section."""
+    other = "ko" if edition == "en" else "en"
+    context, page = _page(browser, server, f"{EDITIONS[edition]}chapters/03_nll_loss.html")
+    section = page.evaluate("() => document.querySelectorAll('article section[id]:has(> h2)')[7].id")
+    landed = []
+    for how in ("scrolled", "address"):
+        if how == "address":
+            page.goto(f"{server}/{EDITIONS[edition]}chapters/03_nll_loss.html#{section}", wait_until="load")
+        else:
+            page.evaluate("id => document.getElementById(id).scrollIntoView({behavior: 'instant'})", section)
+        box = page.locator("a.language-switch").bounding_box()  # where the reader sees it: no scrolling
+        with page.expect_navigation():
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(1000)  # the theme scrolls smoothly
+        top = page.evaluate("id => document.getElementById(id)?.getBoundingClientRect().top", section)
+        landed.append((how, page.url, page.evaluate("document.documentElement.lang"), top))
+    context.close()
+    for how, url, lang, top in landed:
+        assert url.endswith(f"03_nll_loss.html#{section}") and lang == other, (how, url, lang)
+        assert top is not None and 0 <= top < 200, f"{how}: the section's top is at {top} px"
