@@ -10,7 +10,10 @@
 //   solution's button (now named by the solution's title); the theme's
 //   toggles of a chapter's sections in the chapter list have no name at all;
 // - a click on a solution's title opens the solution, instead of following
-//   the title's link back to the exercise.
+//   the title's link back to the exercise;
+// - on a phone, a formula wider than the line scrolls sideways (custom.css,
+//   .scrolls) and is a tab stop, so that a keyboard can scroll it; a formula
+//   that fits is neither (MathJax's menu, off, made every formula a stop).
 "use strict";
 (() => {
   const WORDS = {
@@ -19,6 +22,26 @@
   };
   const words = WORDS[document.documentElement.lang] || WORDS.en;
   const text = (element) => element.textContent.replace(/\s+/g, " ").trim();
+
+  const markWideFormulas = () => {
+    const phone = window.matchMedia("(max-width: 575.98px)").matches;
+    // Inline: the span scrolls (on a phone); display: MathJax's own container.
+    for (const math of document.querySelectorAll(".bd-article span.math")) {
+      const wide = phone && math.scrollWidth > math.clientWidth + 2;
+      math.classList.toggle("scrolls", wide);
+      if (wide) math.tabIndex = 0;
+      else math.removeAttribute("tabindex");
+    }
+    for (const box of document.querySelectorAll(".bd-article div.math > mjx-container")) {
+      if (box.scrollWidth > box.clientWidth) box.tabIndex = 0;
+      else box.removeAttribute("tabindex");
+    }
+  };
+  window.addEventListener("load", () => {
+    const typeset = window.MathJax?.startup?.promise;
+    (typeset || Promise.resolve()).then(markWideFormulas);
+    window.addEventListener("resize", markWideFormulas);
+  });
 
   window.addEventListener("load", () => {
     for (const button of document.querySelectorAll("button.copybtn")) {

@@ -9,7 +9,9 @@ what opens Chromium is the tier `browser` (make test).
 The site must work offline: every script, style, font and image comes from the
 site itself. Chromium opens each page of the table of contents from a local
 server and the test fails on a console error, a failed or external request,
-math left unrendered, or an image that does not decode. Every figure must have
+math left unrendered, an image that does not decode, or a violation of
+impact serious or critical of axe-core's WCAG 2.1 A and AA rules (at both
+sizes below). Every figure must have
 an alt text that describes it, and no page may be wider than the screen: at
 1280x800 and on a 390x844 phone screen, nothing in the article may reach past
 its right edge unless it sits in a box that scrolls sideways on purpose (code,
@@ -222,6 +224,27 @@ def _check_language(page, server: str, edition: str, entry: str) -> list[str]:
     return problems
 
 
+#: The accessibility audit: axe-core's WCAG 2.1 A and AA rules, all of them at 1280 px. On the
+#: phone screen the page is the same markup and styles, so only the rules whose outcome depends
+#: on the layout run again (a formula or a table that scrolls only there); the whole audit of a
+#: long chapter takes about 10 s on 2 cores, mostly the colour contrast of every text node.
+AXE_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+             "resultTypes": ["violations"]}
+AXE_PHONE_RULES = {"runOnly": {"type": "rule", "values": ["scrollable-region-focusable", "meta-viewport"]},
+                   "resultTypes": ["violations"]}
+
+
+def _audit(page, size: str, rules: dict = AXE_RULES) -> list[str]:
+    """axe-core's violations of impact serious or critical on the page as it is: one line per rule."""
+    from axe_playwright_python.base import AXE_SCRIPT  # axe-core's axe.min.js, from the lock
+
+    page.evaluate(AXE_SCRIPT)
+    result = page.evaluate("rules => axe.run(document, rules)", rules)
+    return [f"{size}: {v['id']} ({v['impact']}), {len(v['nodes'])} node(s), e.g. "
+            f"{v['nodes'][0]['target']}: {v['help']}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
 def _check_overflow(page, size: str) -> list[str]:
     page.evaluate("bookChecks.unfold()")
     return [f"{size}: {problem}" for problem in page.evaluate("bookChecks.overflow()")]
@@ -269,6 +292,8 @@ def test_page_renders_offline(browser, server, edition_entry):
     problems += _check_language(page, server, edition, entry)
 
     bad_alt = _bad_alt_texts(page.evaluate("bookChecks.images()"))
+    page.wait_for_load_state("load")
+    problems += _audit(page, "1280x800")
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     # The first screen: a whole long chapter (30,000 px) takes over 20 s to capture on a busy 2-core
@@ -299,8 +324,10 @@ def test_page_fits_a_phone_screen(browser, server, edition_entry):
     SHOTS.mkdir(parents=True, exist_ok=True)
     # The first screen only: a full-page capture of every page doubles this test's time.
     page.screenshot(path=str(SHOTS / f"{prefix.replace('/', '__')}{entry.replace('/', '__')}@390.png"))
+    audit = _audit(page, "390x844", AXE_PHONE_RULES)
     overflow = _check_overflow(page, "390x844")
     context.close()
+    assert not audit, "accessibility (axe-core, WCAG 2.1 A and AA):\n" + "\n".join(audit)
     assert not overflow, "content wider than the text column:\n" + "\n".join(overflow)
 
 
@@ -502,3 +529,49 @@ def test_the_language_switch_keeps_the_section(browser, server, edition):
     for how, url, lang, top in landed:
         assert url.endswith(f"03_nll_loss.html#{section}") and lang == other, (how, url, lang)
         assert top is not None and 0 <= top < 200, f"{how}: the section's top is at {top} px"
+
+
+@pytest.mark.browser
+def test_korean_search_finds_a_word_in_its_verb_forms(browser, server):
+    """"무시" (ignore) finds every Korean page that uses it, as 무시된, 무시하기, 무시되면... too."""
+    pages = {f"{entry}.html" for entry in toc_entries()
+             if "무시" in re.sub(r"<[^>]+>", " ", (HTML / "ko" / f"{entry}.html").read_text(encoding="utf-8")
+                                 .split('<article class="bd-article">')[-1].split("</article>")[0])}
+    page = browser.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+    page.goto(f"{server}/ko/search.html?q=무시", wait_until="load")
+    page.wait_for_selector(THEME["search_result"], timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('#search-results .search-summary')"
+                           "?.textContent.includes('...')", timeout=60_000)
+    found = {a.get_attribute("href").split("?")[0].split("#")[0]
+             for a in page.locator(THEME["search_result"]).all()}
+    page.close()
+    assert len(pages) >= 6 and pages <= found, f"not found: {sorted(pages - found)}"
+
+
+# A reader's question -> the label of the section that answers it (its index entry, chapter 9).
+SEARCHES = {"negative loss": "ch9-probabilities", "softmax before CrossEntropyLoss": "ch9-probabilities",
+            "ignore_index": "ch9-ignore-index", "nan": "ch9-log-softmax"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("query", SEARCHES)
+def test_search_lists_the_answering_section_first(browser, server, edition, query):
+    """The first result opens the section that answers the question, and the snippets are the
+    article's text (not the page's buttons, its ".pdf" label or its contents list)."""
+    context, page = _page(browser, server, f"{EDITIONS[edition]}search.html?q={query}")
+    page.wait_for_selector(THEME["search_result"], timeout=60_000)
+    page.wait_for_selector("#search-results ul.search li p.context", timeout=60_000)
+    first = page.locator(THEME["search_result"]).first.evaluate("a => a.href")
+    snippets = [p.text_content() for p in page.locator("#search-results ul.search li p.context").all()]
+    page.goto(first, wait_until="load")
+    anchor = first.partition("#")[2]
+    answers = page.evaluate("([anchor, label]) => !!document.getElementById(anchor)?.closest('section')"
+                            "?.querySelector(`:scope > span#${label}`)", [anchor, SEARCHES[query]])
+    context.close()
+    assert answers, f"the first result, {first}, is not the section {SEARCHES[query]}"
+    # What the theme and myst-nb put around the text: the download button's ".pdf", a folded
+    # cell's toggle.
+    scraps = [s for s in snippets if any(w in s for w in (".pdf", "Show code cell", "숨긴 부분 보기"))]
+    assert not scraps, "snippets that are not the article's text:\n" + "\n".join(scraps)
