@@ -28,6 +28,11 @@ The patches:
   (in every page's head, as every script of _static/) removes the hidden
   copies once the page is parsed, before the theme's deferred script runs.
   tests/test_site.py shows, in Chromium, that a tap does nothing without it.
+- ``_static/search_snippets.js``: Sphinx's search page takes each result's
+  snippet from the page's ``[role="main"]``, which under the theme holds the
+  article's header buttons, the contents list and the code cells as well as
+  the text. The script replaces ``Search.htmlToText`` with one that reads the
+  article's prose. tests/test_site.py checks the snippets a search shows.
 """
 
 from __future__ import annotations
