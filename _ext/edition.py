@@ -10,8 +10,11 @@ same executed cells (scripts/build_korean.py builds it). This extension
   the files themselves);
 - gives the Korean edition a search that finds Korean words however they are
   inflected: a word is indexed, and looked up, without the particles
-  (조사) that Korean attaches to it ("소프트맥스는" is found by "소프트맥스");
-- translates the parts' captions in the sidebar.
+  (조사) that Korean attaches to it ("소프트맥스는" is found by "소프트맥스"),
+  and a verb or adjective made with 하다 or 되다 by its noun ("무시된" and
+  "무시하기" by "무시");
+- translates the parts' captions in the sidebar, and puts a solution's title
+  in Korean word order.
 
 scripts/build.py builds the Korean edition and compiles its catalogues.
 """
@@ -21,11 +24,14 @@ from __future__ import annotations
 import re
 from os import path
 
+from docutils import nodes
 from sphinx import addnodes
 from sphinx.locale import init as init_locale
 from sphinx.search import SearchLanguage
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.i18n import docname_to_domain
+from sphinx_exercise.nodes import solution_node
 
 #: language -> (the other edition's language, the switch's label)
 EDITIONS = {"en": ("ko", "한국어"), "ko": ("en", "English")}
@@ -46,6 +52,19 @@ def strip_particle(word: str) -> str:
     return word
 
 
+# A noun of two syllables or more made a verb or an adjective with 하다 or 되다
+# (무시한, 무시되면, 무시하기, 정규화된): the noun, then a form of 하다/되다.
+VERB_FORM = "^([\uac00-\ud7a3]{2,}?)[하한할함해했되된될됨돼됐][\uac00-\ud7a3]*$"
+
+
+def stem_korean(word: str) -> str:
+    """The word a Korean form is found by: without its particle, and a 하다 or
+    되다 form as its noun ("무시되면" and "무시는" are found by "무시")."""
+    word = strip_particle(word)
+    verb = re.match(VERB_FORM, word)
+    return verb[1] if verb else word
+
+
 class SearchKorean(SearchLanguage):
     """Korean words, indexed and looked up without their particles."""
 
@@ -57,15 +76,19 @@ class SearchKorean(SearchLanguage):
     js_stemmer_code = (
         "const KO_PARTICLES = "
         + repr(PARTICLES).replace("'", '"')
-        + """;
+        + ";\nconst KO_VERB_FORM = new RegExp(" + repr(VERB_FORM).replace("'", '"') + ");"
+        + """
 class Stemmer {
   stemWord(word) {
     if (!/[\\uac00-\\ud7a3]/.test(word)) return word.toLowerCase();
     for (const p of KO_PARTICLES) {
-      if (word.endsWith(p) && word.length > p.length + 1)
-        return word.slice(0, -p.length);
+      if (word.endsWith(p) && word.length > p.length + 1) {
+        word = word.slice(0, -p.length);
+        break;
+      }
     }
-    return word;
+    const verb = KO_VERB_FORM.exec(word);
+    return verb ? verb[1] : word;
   }
 }
 """)
@@ -79,7 +102,7 @@ class Stemmer {
 
     def stem(self, word: str) -> str:
         if re.search(r"[\uac00-\ud7a3]", word):
-            return strip_particle(word)
+            return stem_korean(word)
         return word.lower()
 
 
@@ -105,6 +128,32 @@ class TranslateTocCaptions(SphinxTransform):
             if node.get("caption"):
                 node["caption"] = node["rawcaption"] = catalog.gettext(
                     node["caption"])
+
+
+class KoreanSolutionTitles(SphinxPostTransform):
+    """A solution's title in Korean word order: "연습 1.5의 해답".
+
+    sphinx-exercise writes "Solution to" and then a link to the exercise,
+    which in Korean reads "해답 연습 1.5"; here the link comes first.
+    Runs after sphinx-exercise has resolved the titles (priority 21).
+    """
+
+    default_priority = 22
+
+    def run(self, **kwargs) -> None:
+        if self.config.language != "ko":
+            return
+        for node in self.document.findall(solution_node):
+            title = node.children[0] if node.children else None
+            if not isinstance(title, nodes.title) or len(title.children) != 2:
+                continue
+            words, link = title.children
+            if isinstance(words, nodes.Text) and isinstance(link, nodes.reference):
+                for text in link.findall(nodes.Text):
+                    text.parent.replace(text, nodes.Text(text.astext().lstrip()))
+                    break
+                title.children = []
+                title += [link, nodes.Text(f"의 {words.astext().strip()}")]
 
 
 #: The Korean edition's words for what the theme and myst-nb write in English.
@@ -147,6 +196,7 @@ def _other_edition(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app):
     app.add_transform(TranslateTocCaptions)
+    app.add_post_transform(KoreanSolutionTitles)
     app.add_search_language(SearchKorean)
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _other_edition)
