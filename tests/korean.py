@@ -118,12 +118,7 @@ def ending(before: str) -> str | None:
     if before.endswith("%"):
         return ""  # 퍼센트
     if before.endswith(")"):
-        depth, i = 0, len(before) - 1
-        while i >= 0:
-            depth += {")": 1, "(": -1}.get(before[i], 0)
-            if depth == 0:
-                break
-            i -= 1
+        i = _opening(before, "(", ")")
         if i > 0 and not before[i - 1].isspace():
             return ending(before[:i])  # an aside: 레이블(label)을, inf(확률 0)를
         return ending(before[i + 1:-1])  # a reference, read: (1.1)을
@@ -134,6 +129,17 @@ def ending(before: str) -> str | None:
     if re.search(r"[A-Za-z]\d*$", before):
         return word_ending(before)
     return None
+
+
+def _opening(text: str, opening: str, closing: str) -> int:
+    """Where the bracket that closes ``text`` opens (-1 if it does not)."""
+    depth, i = 0, len(text) - 1
+    while i >= 0:
+        depth += {closing: 1, opening: -1}.get(text[i], 0)
+        if depth == 0:
+            break
+        i -= 1
+    return i
 
 
 def hangul_ending(syllable: str) -> str:
@@ -150,12 +156,7 @@ def math_ending(tex: str) -> str | None:
     if tex.endswith((")", "]", "|")):
         return None  # H(p, q): the function, or its argument?
     if tex.endswith("}"):  # the group that ends the formula, and what opens it
-        depth, i = 0, len(tex) - 1
-        while i >= 0:
-            depth += {"}": 1, "{": -1}.get(tex[i], 0)
-            if depth == 0:
-                break
-            i -= 1
+        i = _opening(tex, "{", "}")
         head, group = tex[:i], tex[i + 1:-1]
         if head.endswith(("^", "_")):
             return None  # e^{x}: 제곱, 승, or only the exponent; x_{0}: 영 or 제로
