@@ -1,7 +1,7 @@
 # The two commands of the README, and their helpers.
 #   make book     build the HTML site into _build/html, English, and its Korean
 #                 edition into _build/html/ko (sets everything up first)
-#   make test     run every test, as CI does (about 11 minutes on 2 cores)
+#   make test     run every test, as CI does (about 14 minutes on 2 cores)
 #
 #   make check    before each commit (about 2 minutes): lint, the quick tests,
 #                 the -W -n build of both editions; a lagging translation is
