@@ -41,9 +41,7 @@
     const typeset = window.MathJax?.startup?.promise;
     (typeset || Promise.resolve()).then(markWideFormulas);
     window.addEventListener("resize", markWideFormulas);
-  });
 
-  window.addEventListener("load", () => {
     for (const button of document.querySelectorAll("button.copybtn")) {
       button.tabIndex = -1;
       button.setAttribute("aria-label", words.copy);

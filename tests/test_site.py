@@ -191,6 +191,18 @@ def _wait_for_math(page) -> None:
     page.evaluate("() => document.fonts.ready.then(() => true)")
 
 
+def _page(browser, server: str, path: str, block: str | None = None, **options):
+    """A page of the site, from the local server only (less any address containing ``block``),
+    with its math typeset: (context, page). Options go to the browser context (1280x800 without)."""
+    context = _context(browser, **(options or {"viewport": {"width": 1280, "height": 800}}))
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
+               and not (block and block in route.request.url) else route.abort())
+    page.goto(f"{server}/{path}", wait_until="load")
+    _wait_for_math(page)
+    return context, page
+
+
 def _check_language(page, server: str, edition: str, entry: str) -> list[str]:
     """The page's language, its text's script, and the switch to the same page in the other edition."""
     problems = []
@@ -243,7 +255,7 @@ AXE_CODE_PAGE = "chapters/03_nll_loss"
 AXE_WITHOUT_CODE = {"exclude": [["div.highlight"], ["div.cell_output"]]}
 
 
-def _audit(page, size: str, rules: dict = AXE_RULES, entry: str = AXE_CODE_PAGE) -> list[str]:
+def _audit(page, size: str, entry: str, rules: dict = AXE_RULES) -> list[str]:
     """axe-core's violations of impact serious or critical on the page as it is: one line per rule."""
     from axe_playwright_python.base import AXE_SCRIPT  # axe-core's axe.min.js, from the lock
 
@@ -302,8 +314,7 @@ def test_page_renders_offline(browser, server, edition_entry):
     problems += _check_language(page, server, edition, entry)
 
     bad_alt = _bad_alt_texts(page.evaluate("bookChecks.images()"))
-    page.wait_for_load_state("load")
-    problems += _audit(page, "1280x800", entry=entry)
+    problems += _audit(page, "1280x800", entry)
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     # The first screen: a whole long chapter (30,000 px) takes over 20 s to capture on a busy 2-core
@@ -325,16 +336,12 @@ def test_page_renders_offline(browser, server, edition_entry):
 def test_page_fits_a_phone_screen(browser, server, edition_entry):
     edition, entry = edition_entry
     prefix = EDITIONS[edition]
-    context = _context(browser, viewport={"width": 390, "height": 844}, device_scale_factor=1,
-                       is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
-    page.goto(f"{server}/{prefix}{entry}.html", wait_until="load")
-    _wait_for_math(page)
+    context, page = _page(browser, server, f"{prefix}{entry}.html", viewport={"width": 390, "height": 844},
+                          device_scale_factor=1, is_mobile=True, has_touch=True)
     SHOTS.mkdir(parents=True, exist_ok=True)
     # The first screen only: a full-page capture of every page doubles this test's time.
     page.screenshot(path=str(SHOTS / f"{prefix.replace('/', '__')}{entry.replace('/', '__')}@390.png"))
-    audit = _audit(page, "390x844", AXE_PHONE_RULES, entry)
+    audit = _audit(page, "390x844", entry, AXE_PHONE_RULES)
     overflow = _check_overflow(page, "390x844")
     context.close()
     assert not audit, "accessibility (axe-core, WCAG 2.1 A and AA):\n" + "\n".join(audit)
@@ -410,12 +417,10 @@ def test_buttons_follow_the_repository(browser, subset_sites, kind):
     ("ko", "소프트맥스는"),  # with a particle (조사): found as the word without it
 ])
 def test_search_works_in_both_editions(browser, server, edition, query):
-    page = browser.new_page()
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
-    page.goto(f"{server}/{EDITIONS[edition]}search.html?q={query}", wait_until="load")
+    context, page = _page(browser, server, f"{EDITIONS[edition]}search.html?q={query}")
     page.wait_for_selector(THEME["search_result"], timeout=60_000)
     results = [a.get_attribute("href") for a in page.locator(THEME["search_result"]).all()]
-    page.close()
+    context.close()
     assert any("01_softmax" in href for href in results), results
     assert all(href.startswith("chapters/") or href.startswith("intro")
                for href in results), results
@@ -427,11 +432,8 @@ TOGGLES = {"primary": "#pst-primary-sidebar-modal", "secondary": "#pst-secondary
 
 def _tap_toggles(browser, server: str, prefix: str, width: int, block: str | None = None) -> dict[str, bool]:
     """At this width, tap each visible sidebar toggle of chapter 3: does its dialog open and show its links?"""
-    context = _context(browser, viewport={"width": width, "height": 844}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.route("**/*", lambda route: route.abort() if not route.request.url.startswith(server)
-               or (block and block in route.request.url) else route.continue_())
-    page.goto(f"{server}/{prefix}chapters/03_nll_loss.html", wait_until="load")
+    context, page = _page(browser, server, f"{prefix}chapters/03_nll_loss.html", block,
+                          viewport={"width": width, "height": 844}, is_mobile=True, has_touch=True)
     opened = {}
     for side in ("primary", "secondary"):
         button = page.locator(f".bd-header-article .{side}-toggle")
@@ -465,16 +467,6 @@ def test_the_toggle_workaround_is_still_needed(browser, server):
     binds the visible buttons itself, this fails: delete the script, its line in compat.py and this test."""
     opened = _tap_toggles(browser, server, "", 390, block="theme_toggles.js")
     assert opened == {"primary": False, "secondary": False}, "fixed upstream: " + str(opened)
-
-
-def _page(browser, server: str, path: str, **options):
-    """A page of the site, from the local server only, with its math typeset: (context, page)."""
-    context = _context(browser, **(options or {"viewport": {"width": 1280, "height": 800}}))
-    page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
-    page.goto(f"{server}/{path}", wait_until="load")
-    _wait_for_math(page)
-    return context, page
 
 
 @pytest.mark.browser
@@ -547,15 +539,13 @@ def test_korean_search_finds_a_word_in_its_verb_forms(browser, server):
     pages = {f"{entry}.html" for entry in toc_entries()
              if "무시" in re.sub(r"<[^>]+>", " ", (HTML / "ko" / f"{entry}.html").read_text(encoding="utf-8")
                                  .split('<article class="bd-article">')[-1].split("</article>")[0])}
-    page = browser.new_page()
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
-    page.goto(f"{server}/ko/search.html?q=무시", wait_until="load")
+    context, page = _page(browser, server, "ko/search.html?q=무시")
     page.wait_for_selector(THEME["search_result"], timeout=60_000)
     page.wait_for_function("() => !document.querySelector('#search-results .search-summary')"
                            "?.textContent.includes('...')", timeout=60_000)
     found = {a.get_attribute("href").split("?")[0].split("#")[0]
              for a in page.locator(THEME["search_result"]).all()}
-    page.close()
+    context.close()
     assert len(pages) >= 6 and pages <= found, f"not found: {sorted(pages - found)}"
 
 
