@@ -112,7 +112,8 @@ def _jupyter_book(args: list[str], doctrees: Path) -> int:
 def untranslated(html: Path = HTML / "ko") -> dict[str, int]:
     """Korean page -> how many of its elements show English, not yet translated.
 
-    Figures are left out: their alt texts are not in the catalogues yet.
+    Figures are left out: Sphinx marks their alt texts, which _ext/figures.py translates
+    with the figure (figures.po), outside Sphinx's catalogues.
     """
     counts = {}
     for page in sorted(html.rglob("*.html")):

@@ -13,6 +13,7 @@ import sysconfig
 import pytest
 from packaging.markers import Marker
 
+from lossbook.figures import FIGURE_KEY, unpack_figure
 from scripts import lock
 from tests.book import ROOT, load_yaml, notebooks, read_notebook, source_of, toc_entries
 
@@ -176,13 +177,13 @@ def test_ci_runs_the_readme_test_command_and_nothing_else():
     ]
     assert ci[-1] == "make test"
     # Before it, only the shell's settings and the machine's system packages.
-    allowed = ("set ", "cd ", "bash scripts/ensure_chromium.sh")
+    allowed = ("set ", "cd ", "bash scripts/ensure_system_packages.sh")
     assert all(line.startswith(allowed) for line in ci[:-1]), f".ci/run does more: {ci}"
 
 
 def test_make_test_installs_no_system_package():
     makefile = (ROOT / "Makefile").read_text()
-    assert "apt-get" not in makefile and "ensure_chromium" not in makefile
+    assert "apt-get" not in makefile and "ensure_system_packages" not in makefile
 
 
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.name)
@@ -196,6 +197,28 @@ def test_every_figure_has_an_alt_text(path):
     for i, cell in enumerate(read_notebook(path).cells):
         if cell.cell_type != "code":
             continue
-        if any("image/png" in out.get("data", {}) for out in cell.outputs):
+        if any(IMAGES & set(out.get("data", {})) for out in cell.outputs):
             alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
             assert len(alt.split()) >= 3, f"cell {i} ({cell.get('id')}) shows a figure without an alt text"
+
+
+IMAGES = {"image/png", "image/jpeg", "image/gif", "image/svg+xml"}
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.name)
+def test_every_figure_is_stored_as_a_book_figure(path):
+    """Every image a chapter shows is an SVG with its matplotlib figure kept in the output's
+    metadata (lossbook.figures.book_figures, called by the set-up cell): sharp on any screen, and
+    drawn again with Korean labels for the Korean edition. A PNG would stay English there."""
+    for i, cell in enumerate(read_notebook(path).cells):
+        for out in cell.get("outputs", []):
+            kinds = IMAGES & set(out.get("data", {}))
+            if not kinds:
+                continue
+            where = f"cell {i} ({cell.get('id')})"
+            assert kinds == {"image/svg+xml"}, (
+                f"{where} stores {sorted(kinds)}: call lossbook.figures.book_figures() in the "
+                "set-up cell, then make refresh")
+            figure = out.get("metadata", {}).get("image/svg+xml", {}).get(FIGURE_KEY)
+            assert figure, f"{where}: an SVG without its figure (make refresh)"
+            unpack_figure(figure)  # a figure this matplotlib can read

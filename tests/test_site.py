@@ -575,3 +575,150 @@ def test_search_lists_the_answering_section_first(browser, server, edition, quer
     # cell's toggle.
     scraps = [s for s in snippets if any(w in s for w in (".pdf", "Show code cell", "숨긴 부분 보기"))]
     assert not scraps, "snippets that are not the article's text:\n" + "\n".join(scraps)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_a_figure_speaks_the_readers_language_and_opens_full_size(browser, server, edition):
+    """On a phone, chapter 8's figures: each has its alt text and its labels in the page's language
+    (the Korean edition draws them again from the stored figure, _ext/figures.py), and tapping one
+    opens it alone, full size, as a sharp SVG."""
+    context, page = _page(browser, server, f"{EDITIONS[edition]}chapters/08_two_are_one.html",
+                          viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    figures = page.locator("div.cell_output a.figure-full > img")
+    problems = []
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    for i in range(figures.count()):
+        image = figures.nth(i)
+        src = image.evaluate("img => img.src")
+        svg = page.request.get(src).text()
+        texts = [t for t in re.findall(r"<!-- (.*?) -->", svg) if re.search(r"[^\W\d_]{2,}", t)]
+        alt = image.get_attribute("alt") or ""
+        korean = [t for t in texts if hangul.search(t)]
+        if edition == "ko" and (not korean or not hangul.search(alt)):
+            problems.append(f"{src}: {len(korean)} of {len(texts)} labels in Korean, alt {alt[:60]!r}")
+        if edition == "en" and (korean or hangul.search(alt)):
+            problems.append(f"{src}: Korean in an English figure: {korean[:3]}")
+    assert figures.count() >= 4, f"{figures.count()} figures that open full size"
+    figures.first.scroll_into_view_if_needed()
+    with page.expect_navigation():
+        figures.first.tap()
+    opened = page.evaluate("() => [document.contentType, document.documentElement.localName]")
+    context.close()
+    assert opened == ["image/svg+xml", "svg"], f"tapping a figure opened {opened}"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_a_wide_table_shows_that_it_scrolls(browser, server, edition):
+    """On a phone, the cheat sheet's first table is wider than the column: its right edge fades
+    out (more to see), and once scrolled to its end the fade moves to the left edge."""
+    context, page = _page(browser, server, f"{EDITIONS[edition]}chapters/11_cheat_sheet.html",
+                          viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    box = page.locator(f"{THEME['article']} {THEME['table_box']}").first
+    box.scroll_into_view_if_needed()
+    state = "box => [box.scrollWidth > box.clientWidth, box.className, getComputedStyle(box).maskImage]"
+    before = box.evaluate(state)
+    bounds = box.bounding_box()
+    page.mouse.move(bounds["x"] + bounds["width"] / 2, bounds["y"] + bounds["height"] / 2)
+    for _ in range(20):
+        page.mouse.wheel(200, 0)
+    page.wait_for_timeout(300)
+    after = box.evaluate(state)
+    context.close()
+    assert before[0], "the table fits the phone's column: pick one that does not"
+    assert "more-right" in before[1] and "gradient" in before[2], f"no cue before scrolling: {before}"
+    assert "more-left" in after[1] and "more-right" not in after[1], f"after scrolling: {after}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_printing_a_chapter_gives_its_text_without_controls(browser, server, edition, tmp_path):
+    """Chapter 3 printed from the browser (custom.css, @media print): its numbered title, its
+    solutions open, and no toggle, hint or folded-cell summary; then a real print to PDF."""
+    context, page = _page(browser, server, f"{EDITIONS[edition]}chapters/03_nll_loss.html")
+    page.emulate_media(media="print")
+    seen = page.evaluate("""() => {
+      const shown = (el) => !!el && el.getClientRects().length > 0
+        && getComputedStyle(el).visibility !== 'hidden' && getComputedStyle(el).opacity !== '0';
+      const solution = document.querySelector('.solution.toggle-hidden, .solution.dropdown');
+      return {
+        title: [...document.querySelectorAll('h1')].filter(shown).map((h) => h.textContent.trim()),
+        controls: [...document.querySelectorAll('button.toggle-button, button.copybtn, details.hide > summary')]
+          .filter(shown).length,
+        solution: shown(solution?.querySelector(':scope > :not(.admonition-title)')),
+      };
+    }""")
+    pdf = tmp_path / "chapter.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    context.close()
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert len(seen["title"]) == 1 and seen["title"][0].startswith("3."), f"printed titles: {seen['title']}"
+    assert seen["controls"] == 0, f"{seen['controls']} controls printed"
+    assert seen["solution"], "a solution prints closed"
+    hints = [h for h in ("Show code cell", "Click to show", "Click to hide", "숨긴 부분 보기") if h in text]
+    assert not hints, f"the printed chapter shows {hints}"
+
+
+#: The live figures (lossbook.figures.live_figure, _static/live_figures.js), by page.
+LIVE_FIGURES = {"chapters/01_softmax": ["softmax-temperature"],
+                "chapters/04_cross_entropy": ["label-smoothing", "loss-gradient"]}
+#: Each check's settings, as the figure's controls take them.
+_SET_CONTROLS = """(box, check) => {
+  const set = (name, value) => {
+    const control = box.querySelector(`[name="${name}"]`);
+    control.value = String(value);
+    control.dispatchEvent(new Event('input', {bubbles: true}));
+  };
+  if (check.logits) check.logits.forEach((v, i) => set(`z${i}`, v));
+  if (check.T !== undefined) set('T', Math.log10(check.T));
+  if (check.target !== undefined) set('target', check.target);
+  if (check.zy !== undefined) set('zy', check.zy);
+  if (check.eps !== undefined) set('eps', check.eps);
+  return JSON.parse(box.dataset.state);
+}"""
+
+
+def _live_mismatches(check: dict, state: dict) -> list[str]:
+    """What the figure shows that differs from what the cell computed with PyTorch (rounded to 1e-6)."""
+    pairs = [(key, check[key], state.get(key)) for key in ("loss", "grad", "min_loss", "min_gap") if key in check]
+    pairs += [(f"p[{i}]", v, state["p"][i]) for i, v in enumerate(check.get("p", []))]
+    if "gap" in check:
+        pairs.append((f"loss at gap {check['gap']}", check["loss"], dict(map(tuple, state["loss_at"]))[check["gap"]]))
+        pairs = [p for p in pairs if p[0] != "loss"]
+    return [f"{name}: figure {shown}, PyTorch {want}" for name, want, shown in pairs
+            if shown is None or abs(shown - want) > 1.5e-6]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_live_figures_move_by_keyboard_and_agree_with_pytorch(browser, server, edition):
+    """Each live figure: its controls set to every setting its cell checked, it shows the values
+    PyTorch computed there; a key press on its first slider changes what it shows; its title is
+    in the page's language."""
+    problems = []
+    for entry, kinds in LIVE_FIGURES.items():
+        context, page = _page(browser, server, f"{EDITIONS[edition]}{entry}.html")
+        boxes = page.locator("div.live-figure")
+        found = [boxes.nth(i).get_attribute("data-kind") for i in range(boxes.count())]
+        if found != kinds:
+            problems.append(f"{entry}: live figures {found}, expected {kinds}")
+        for i in range(boxes.count()):
+            box = boxes.nth(i)
+            spec = json.loads(box.get_attribute("data-spec"))
+            before = box.get_attribute("data-state")
+            slider = box.locator("input[type=range]").first
+            slider.focus()
+            for _ in range(5):
+                page.keyboard.press("ArrowRight")
+            title = box.locator(".lf-title").text_content()
+            if box.get_attribute("data-state") == before:
+                problems.append(f"{entry} {spec['kind']}: the arrow keys did not move the figure")
+            if (edition == "ko") != bool(re.search(r"[\uac00-\ud7a3]", title + box.inner_text())):
+                problems.append(f"{entry} {spec['kind']}: labels not in the page's language: {title!r}")
+            for check in spec["checks"]:
+                state = box.evaluate(_SET_CONTROLS, check)
+                problems += [f"{entry} {spec['kind']} {check}: {m}" for m in _live_mismatches(check, state)]
+        context.close()
+    assert not problems, "\n".join(problems)

@@ -18,10 +18,12 @@ import re
 import warnings
 
 import pytest
+from babel.messages.pofile import read_po
 
+from _ext import figures
 from scripts import build, check_translations
 from tests import korean
-from tests.book import ROOT, toc_entries
+from tests.book import ROOT, notebooks, toc_entries
 
 CATALOGUES = ROOT / "locales" / "ko" / "LC_MESSAGES"
 MODE = os.environ.get("BOOK_TRANSLATION_LAG", "fail")
@@ -42,9 +44,10 @@ def _lag(lines: list[str]) -> None:
                     "BOOK_TRANSLATION_LAG=report reports it instead)")
 
 
-@pytest.mark.parametrize("entry", [*toc_entries(), "sphinx", "../interface"])
+@pytest.mark.parametrize("entry", [*toc_entries(), "sphinx", "figures", "../interface"])
 def test_catalogue_is_intact(entry):
-    """Each page's catalogue, the site's templates' (sphinx) and the themes' words (interface)."""
+    """Each page's catalogue, the site's templates' (sphinx), the figures' labels and alt texts
+    (figures) and the themes' words (interface)."""
     catalogue = CATALOGUES / f"{entry}.po"
     assert catalogue.is_file(), f"{entry}: no Korean catalogue (run make translations)"
     errors, lags = check_translations.problems(catalogue)
@@ -54,8 +57,8 @@ def test_catalogue_is_intact(entry):
 
 
 def test_no_catalogue_without_a_page():
-    # sphinx.po: the interface's words (templates, theme, Sphinx), not a page's.
-    pages = {f"{entry}.po" for entry in toc_entries()} | {"sphinx.po"}
+    # sphinx.po: the interface's words (templates, theme, Sphinx); figures.po: the figures' texts.
+    pages = {f"{entry}.po" for entry in toc_entries()} | {"sphinx.po", "figures.po"}
     stray = [str(p.relative_to(CATALOGUES)) for p in CATALOGUES.rglob("*.po")
              if str(p.relative_to(CATALOGUES)) not in pages]
     assert not stray, f"catalogues of no page: {stray}"
@@ -67,6 +70,29 @@ def test_every_korean_page_is_translated(build_log):
     lag = build.untranslated()
     if lag:
         _lag([f"ko/{page}: {n} element(s) not yet translated" for page, n in lag.items()])
+
+
+def test_every_figure_text_has_its_korean_message():
+    """Every label, title, legend and alt text of the chapters' figures, as the notebooks store
+    them now, has a message in figures.po (make translations adds what is new). A text without
+    one stays English in the Korean figure."""
+    found = figures.messages(notebooks())
+    known = figures.load_catalogue()
+    with (CATALOGUES / "figures.po").open("rb") as fh:
+        listed = {m.id for m in read_po(fh) if m.id}
+    missing = [f"{places[0][0]} cell {places[0][1]}: {key!r}" for key, places in found.items()
+               if key not in listed]
+    assert not missing, "figure texts that figures.po does not list (run make translations):\n" + "\n".join(missing)
+    lagging = [f"figures: {key!r}" for key in found if key not in known]
+    if lagging:
+        _lag(lagging)
+
+
+def test_figure_messages_keep_the_numbers_of_the_run():
+    translate = figures.translator({"from step {0}, by at most {1}": "{0}단계부터, 많아야 {1}"})
+    assert translate("from step 37, by at most 1.2e-05") == "37단계부터, 많아야 1.2e-05"
+    assert translate("from step 37") == "from step 37"  # no message: the English text
+    assert translate("0.25") == "0.25"
 
 
 def test_the_check_does_catch_a_broken_translation(tmp_path):
