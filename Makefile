@@ -1,6 +1,8 @@
 # The two commands of the README, and their helpers.
 #   make book     build the HTML site into _build/html, English, and its Korean
-#                 edition into _build/html/ko (sets everything up first)
+#                 edition into _build/html/ko, then the PDF editions into
+#                 _build/pdf and the site's pdf/ (sets everything up first)
+#   make pdf      the PDF editions only, English and Korean
 #   make test     run every test, as CI does (about 14 minutes on 2 cores)
 #
 #   make check    before each commit (about 2 minutes): lint, the quick tests,
@@ -45,12 +47,17 @@ AVX512 := $(shell grep -s -m1 -o -w avx512f /proc/cpuinfo)
 FOREIGN := $(if $(AVX512),ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2,ATEN_CPU_CAPABILITY=default) \
 	LOSSBOOK_THREADS=1
 
-.PHONY: book check chapter test lint test-native test-foreign test-rest test-binder \
+.PHONY: book pdf check chapter test lint test-native test-foreign test-rest test-binder \
 	portability refresh translations lib lab serve setup lock bench sweep clean
 
 book: $(STAMP)
 	$(BIN)/python scripts/build.py
+	$(BIN)/python -m scripts.pdf
 	@echo "To read it on http://127.0.0.1:$(PORT)/ run: make serve"
+
+# The PDF editions, English and Korean, into _build/pdf/ (TeX Live: see scripts/pdf.py).
+pdf: $(STAMP)
+	$(BIN)/python -m scripts.pdf
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -58,7 +65,7 @@ lint: $(STAMP)
 	$(BIN)/zizmor --offline --persona pedantic --no-progress --quiet .github/workflows
 
 check: lint
-	BOOK_TRANSLATION_LAG=report $(PYTEST) -m "not notebook and not browser and not slow"
+	BOOK_TRANSLATION_LAG=report $(PYTEST) -m "not notebook and not browser and not slow and not pdf"
 
 chapter: $(STAMP)
 	@test -n "$(N)" || { echo "Say which chapter: make chapter N=06"; exit 1; }

@@ -181,6 +181,11 @@ def _configure(app, config) -> None:
         options["article_header_end"] = ["language-switch.html", *end]
 
 
+#: The PDF editions' file names (scripts/pdf.py writes them into _build/pdf and the site's pdf/).
+PDF_NAMES = {"en": "crossentropyloss-or-nllloss.pdf", "ko": "crossentropyloss-or-nllloss-ko.pdf"}
+EDITION_NAMES = {"en": "English", "ko": "한국어"}
+
+
 def _other_edition(app, pagename, templatename, context, doctree) -> None:
     language = app.config.language or "en"
     if language not in EDITIONS:
@@ -192,6 +197,10 @@ def _other_edition(app, pagename, templatename, context, doctree) -> None:
         f"../{pagename}.html")
     context["other_edition"] = {"url": up + target, "lang": other,
                                 "label": label}
+    # The PDF editions (make pdf) sit in the English site's pdf/, beside ko/.
+    root = up + ("" if language == "en" else "../")
+    context["book_pdfs"] = [{"url": f"{root}pdf/{name}", "lang": lang, "label": EDITION_NAMES[lang]}
+                            for lang, name in PDF_NAMES.items()]
 
 
 def setup(app):

@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# Installs what the browser test needs from Debian when it is missing:
-# Chromium, and a font with Hangul (fonts-noto-cjk) so that the Korean
-# edition's screenshots show Korean text, not boxes. CI runs this before
-# `make test` (.ci/run); `make test` itself installs no system package, and
-# without a browser its browser test is skipped (failed if CI=true).
+# Installs from Debian what the tests need of the system, when it is missing:
+# - Chromium, for the browser test;
+# - the fonts of Noto CJK (Hangul in the Korean figures, the screenshots and
+#   both PDFs) and DejaVu (the PDFs' text);
+# - TeX Live's XeLaTeX with its Korean support, and latexmk, for the PDFs;
+# - poppler-utils, with which the tests read the PDFs.
+# CI runs this before `make test` (.ci/run); `make test` itself installs no
+# system package, and without a browser its browser test is skipped (failed
+# if CI=true).
 set -euo pipefail
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 PACKAGES=""
 [ -x "$CHROMIUM" ] || PACKAGES="chromium"
-fc-list :lang=ko 2>/dev/null | grep -q . || PACKAGES="$PACKAGES fonts-noto-cjk"
+fc-list | grep -q "Noto Sans CJK KR" || PACKAGES="$PACKAGES fonts-noto-cjk"
+fc-list | grep -q "DejaVu Serif" || PACKAGES="$PACKAGES fonts-dejavu-core"
+command -v xelatex >/dev/null || PACKAGES="$PACKAGES texlive-xetex"
+command -v kpsewhich >/dev/null && kpsewhich kotex.sty >/dev/null || PACKAGES="$PACKAGES texlive-lang-korean"
+command -v latexmk >/dev/null || PACKAGES="$PACKAGES latexmk"
+command -v pdftotext >/dev/null || PACKAGES="$PACKAGES poppler-utils"
 if [ -z "$PACKAGES" ]; then
   exit 0
 fi
-echo "Installing Debian's$PACKAGES for the browser test."
+echo "Installing Debian's$PACKAGES for the tests."
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq

@@ -33,7 +33,7 @@ settings.load_profile("book")
 ROOT = Path(__file__).resolve().parent.parent
 
 #: The markers left out of a bare `pytest` (pyproject.toml describes them).
-HEAVY = ("notebook", "site", "browser", "slow")
+HEAVY = ("notebook", "site", "browser", "slow", "pdf")
 
 
 def pytest_configure(config):

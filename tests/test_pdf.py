@@ -1,0 +1,166 @@
+"""The PDF editions (make pdf): built offline from the stored outputs, and a real book.
+
+Each edition is built once for the session (scripts/pdf.py: Sphinx's LaTeX, then XeLaTeX,
+about a minute and a half each on 2 cores), then read as a reader and a printer would:
+its text (pdftotext), its fonts (pdffonts), its outline and LaTeX's log.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from scripts import pdf
+from tests.book import ROOT, toc_entries
+
+pytestmark = pytest.mark.pdf
+
+EDITIONS = {"en": ROOT / "_build" / "html", "ko": ROOT / "_build" / "html" / "ko"}
+#: Pages in the HTML site only: the questions page is a list of links to checked sections, and
+#: the toolkit's... none: every page of the table of contents is in the book.
+SAMPLE_GLUED = ["chapters/06_cnn_cross_entropy", "chapters/08_two_are_one", "chapters/09_mistakes"]
+
+
+def _poppler(tool: str) -> str:
+    path = shutil.which(tool)
+    if not path:
+        pytest.fail(f"{tool} not found: install poppler-utils (Debian)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pdfs(build_log) -> dict[str, dict]:
+    """Both editions built, each with its text, LaTeX log and outline."""
+    built = {}
+    for edition in EDITIONS:
+        try:
+            path = pdf.build_pdf(edition)
+        except pdf.PDFError as error:
+            pytest.fail(str(error))
+        latex = pdf.LATEX / edition / "_build" / "latex"
+        text = subprocess.run([_poppler("pdftotext"), "-layout", str(path), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        built[edition] = {"path": path, "text": text, "log": (latex / "book.log").read_text(errors="replace"),
+                          "outline": (latex / "book.out").read_text(errors="replace"),
+                          "tex": (latex / "book.tex").read_text(encoding="utf-8")}
+    return built
+
+
+def _squeeze(text: str) -> str:
+    """Text without white space: pdftotext puts spaces where fonts change (Hangul after Latin)."""
+    return re.sub(r"\s+", "", text)
+
+
+def _page_html(edition: str, entry: str) -> str:
+    return (EDITIONS[edition] / f"{entry}.html").read_text(encoding="utf-8")
+
+
+def _title(edition: str, entry: str) -> str:
+    article = _page_html(edition, entry).split('<article class="bd-article">')[-1]
+    h1 = re.search(r"<h1>(.*?)</h1>", article, re.S)[1]
+    h1 = re.sub(r'<span class="section-number">.*?</span>|<a class="headerlink".*?</a>', "", h1)
+    return html.unescape(re.sub(r"<[^>]+>", "", h1)).strip()
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_pdf_is_a_book_with_every_chapter(pdfs, edition):
+    """A title page, the contents with page numbers, and every page of the book under its title."""
+    text = _squeeze(pdfs[edition]["text"])
+    book = pdf.build.KOREAN["title"] if edition == "ko" else "CrossEntropyLoss or NLLLoss?"
+    assert _squeeze(book) in text[:400], "no title page"
+    contents = "목차" if edition == "ko" else "CONTENTS"
+    assert contents in text[:2000], "no table of contents"
+    missing = [entry for entry in toc_entries() if entry != "intro"
+               and _squeeze(_title(edition, entry)) not in text]
+    assert not missing, f"chapters whose title the PDF lacks: {missing}"
+    # The contents list chapters and their sections with page numbers: "1.5 Temperature .... 9".
+    assert len(re.findall(r"^\s*\d+\.\d+\s.*?\.\s\.\s.*?\d+\s*$", pdfs[edition]["text"], re.M)) > 100
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_glued_values_are_filled_in(pdfs, edition):
+    """A sample of the values the chapters glue into their text, as the site shows them."""
+    text = _squeeze(pdfs[edition]["text"])
+    values = []
+    for entry in SAMPLE_GLUED:
+        page = _page_html(edition, entry)
+        values += [html.unescape(re.sub(r"<[^>]+>", "", v)) for v in
+                   re.findall(r'<span class="pasted-text">(.*?)</span>', page, re.S)]
+    assert len(values) > 30
+    missing = [v for v in values if _squeeze(v) not in text]
+    assert not missing, f"glued values the PDF lacks: {missing[:10]}"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_reference_resolves(pdfs, edition):
+    log = pdfs[edition]["log"]
+    assert "??" not in pdfs[edition]["text"], "an unresolved reference (??) in the text"
+    unresolved = re.findall(r"LaTeX Warning: (?:Reference|Citation|Hyper reference) .*? undefined.*", log)
+    assert not unresolved and "There were undefined references" not in log, unresolved[:5]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_font_is_embedded_and_every_character_drawn(pdfs, edition):
+    fonts = subprocess.run([_poppler("pdffonts"), str(pdfs[edition]["path"])], capture_output=True,
+                           text=True, check=True).stdout.splitlines()[2:]
+    not_embedded = [line for line in fonts if line.split()[-5] != "yes"]
+    assert fonts and not not_embedded, "fonts not embedded:\n" + "\n".join(not_embedded)
+    missing = sorted(set(re.findall(r"Missing character: There is no (.*?) in font", pdfs[edition]["log"])))
+    assert not missing, f"characters no font has: {missing[:20]}"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_nothing_runs_into_the_margin(pdfs, edition):
+    """No line wider than the text: not a line of code or output (wrapped, with a mark), not a
+    table cell, not a heading. LaTeX reports each as an overfull box; a point is let pass."""
+    overfull = re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\).*\n(.*)", pdfs[edition]["log"])
+    wide = [f"{width}pt: {line.strip()[:100]}" for width, line in overfull if float(width) > 1]
+    assert not wide, f"{len(wide)} line(s) wider than the text:\n" + "\n".join(wide[:20])
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_outline_numbers_chapters_and_equations(pdfs, edition):
+    """PDF bookmarks for every chapter and section, numbered chapters, numbered equations."""
+    outline = pdfs[edition]["outline"]
+    chapters = re.findall(r"\\BOOKMARK \[0\]", outline)
+    sections = re.findall(r"\\BOOKMARK \[1\]", outline)
+    assert len(chapters) >= 15 and len(sections) >= 100, (len(chapters), len(sections))
+    tex = pdfs[edition]["tex"]
+    assert tex.count("\\begin{equation}") >= 10, "numbered equations"
+    assert "\\chapter{" in tex and "\\chapter*{" not in tex.split("\\mainmatter")[-1]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_figures_are_drawn_in_the_editions_language(pdfs, edition):
+    """Every figure of the notebooks is in the PDF, drawn as PDF (vector) in its language."""
+    tex = pdfs[edition]["tex"]
+    figures = re.findall(r"\\sphinxincludegraphics(?:\[[^]]*\])?\{\{([0-9a-f]+)\}\.pdf\}", tex)
+    assert len(figures) >= 25, f"{len(figures)} figures"
+    text = pdfs[edition]["text"]
+    label = "temperature T (log scale)" if edition == "en" else "온도"
+    assert label in text, f"a figure's label, {label!r}, is not in the PDF's text"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_solutions_are_printed_as_solutions(pdfs, edition):
+    text = _squeeze(pdfs[edition]["text"])
+    title = r"연습1\.[\d.]+의해답" if edition == "ko" else r"SolutiontoExercise1\.[\d.]+"
+    assert len(re.findall(title, text)) >= 5, "chapter 1's solutions are not in the PDF"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_page_links_to_both_pdfs(pdfs, edition):
+    """Under the chapter list: the two PDFs, which the site serves from its own pdf/."""
+    for entry in ("intro", "chapters/08_two_are_one"):
+        page = EDITIONS[edition] / f"{entry}.html"
+        block = re.search(r'<p class="book-pdfs">(.*?)</p>', page.read_text(encoding="utf-8"), re.S)
+        assert block, f"{edition}/{entry}: no links to the PDFs"
+        hrefs = re.findall(r'href="([^"]+)"', block[1])
+        assert len(hrefs) == 2, hrefs
+        for href, name in zip(hrefs, pdf.NAMES.values(), strict=True):
+            target = (page.parent / href).resolve()
+            assert target.name == name and target.read_bytes() == (pdf.OUT / name).read_bytes(), href
