@@ -65,7 +65,10 @@ KOREAN_LATEX = {
     "babel": "",
     "preamble": "\\makeatletter\\providecommand\\addto[2]{\\g@addto@macro#1{#2}}\\makeatother\n"
                 "\\providecommand\\captionsenglish{}\n"
-                "\\renewcommand{\\contentsname}{목차}\n" + HANGUL_PREAMBLE,
+                "\\renewcommand{\\contentsname}{목차}\n"
+                # "1부", and chapters by their number alone: no English "Part" or "Chapter".
+                "\\renewcommand{\\partname}{}\\renewcommand{\\thepart}{\\arabic{part}부}\n"
+                "\\renewcommand{\\chaptername}{}\n" + HANGUL_PREAMBLE,
 }
 ENGLISH_LATEX = {"preamble": HANGUL_PREAMBLE}  # each added to _config.yml's preamble
 

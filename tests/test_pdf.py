@@ -77,6 +77,10 @@ def test_the_pdf_is_a_book_with_every_chapter(pdfs, edition):
     missing = [entry for entry in toc_entries() if entry != "intro"
                and _squeeze(_title(edition, entry)) not in text]
     assert not missing, f"chapters whose title the PDF lacks: {missing}"
+    if edition == "ko":  # LaTeX's own words, in Korean too
+        # a part's page ("Part I") and the running footer ("Chapter 1. ..."), not code that says it
+        english = re.findall(r"^\s*Part [IVX]+\s*$|\bChapter \d+\.\s", pdfs[edition]["text"], re.M)
+        assert not english, f"LaTeX's English names in the Korean PDF: {sorted(set(english))[:5]}"
     # The contents list chapters and their sections with page numbers: "1.5 Temperature .... 9".
     assert len(re.findall(r"^\s*\d+\.\d+\s.*?\.\s\.\s.*?\d+\s*$", pdfs[edition]["text"], re.M)) > 100
 
