@@ -139,10 +139,6 @@ class _Translated(matplotlib.ticker.Formatter):
         return self.inner.get_offset()
 
 
-def _is_mathtext(text: str) -> bool:
-    return len(re.findall(r"(?<!\\)\$", text)) >= 2
-
-
 def translate_figure(fig, translate: Callable[[str], str]) -> None:
     """Put every text of ``fig`` through ``translate``, then lay the figure out again.
 
@@ -162,7 +158,7 @@ def translate_figure(fig, translate: Callable[[str], str]) -> None:
         korean = translate(english)
         if korean != english:
             text.set_text(korean)
-            text.set_fontfamily(KOREAN_FONTS[-1:] if _is_mathtext(korean) else KOREAN_FONTS)
+            text.set_fontfamily(KOREAN_FONTS[-1:] if _MATH.search(korean) else KOREAN_FONTS)
     fig.tight_layout()
 
 
@@ -239,7 +235,7 @@ def messages(notebooks: Iterable[Path]) -> dict[str, list[tuple[str, int]]]:
         nb = json.loads(path.read_text(encoding="utf-8"))
         where = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
         cells = {id(cell): n for n, cell in enumerate(nb.get("cells", []))}
-        for cell, _, packed in notebook_figures(nb):
+        for cell, output, packed in notebook_figures(nb):
             fig = unpack_figure(packed)
             try:
                 texts = figure_texts(fig)
@@ -247,9 +243,8 @@ def messages(notebooks: Iterable[Path]) -> dict[str, list[tuple[str, int]]]:
                 plt.close(fig)
             alt = _alt(cell)
             keys = [template(text)[0] for text in [*texts, *([alt] if alt else [])]]
-            live = next((out["data"].get(LIVE_MIME) for out in cell.get("outputs", [])
-                         if LIVE_MIME in out.get("data", {})), None)
-            keys += list((live or {}).get("labels", {}).values())  # already message keys
+            live = output["data"].get(LIVE_MIME, {})
+            keys += list(live.get("labels", {}).values())  # already message keys
             for key in keys:
                 found.setdefault(key, []).append((where, cells[id(cell)]))
     return found
@@ -259,9 +254,7 @@ def write_template(path: Path, notebooks: Iterable[Path]) -> None:
     """``figures.pot``: every figure message, with where it is drawn."""
     catalogue = Catalog(project="CrossEntropyLoss or NLLLoss?", charset="utf-8")
     for key, places in sorted(messages(notebooks).items()):
-        message = catalogue.add(key, locations=sorted(set(places)))
-        # babel marks "{0}% sure" as python-format; only {n} is ever substituted here.
-        message.flags.discard("python-format")
+        catalogue.add(key, locations=sorted(set(places)))
     with path.open("wb") as fh:
         write_po(fh, catalogue, width=79, omit_header=False)
 

@@ -64,7 +64,7 @@
 
   // The parts every live figure has: a title that reads out what it shows, the chart, and its
   // controls, each a labelled slider (or list) with its value beside it.
-  const scaffold = (box, spec) => {
+  const scaffold = (box) => {
     box.replaceChildren();
     const title = html("p", {class: "lf-title", "aria-live": "polite"}, box);
     const svg = make("svg", {viewBox: `0 0 ${W} ${H}`, role: "img", class: "lf-chart"}, box);
@@ -106,7 +106,7 @@
     // Chapter 1: the softmax of three logits at a temperature, and the loss of a target.
     "softmax-temperature"(box, spec) {
       const L = spec.labels, n = spec.logits.length;
-      const ui = scaffold(box, spec);
+      const ui = scaffold(box);
       const logits = spec.logits.map((v, i) => ui.slider(`z${i}`, fill(L.logit, i),
         {min: spec.logit_range[0], max: spec.logit_range[1], step: 0.1, value: v}, (v) => fixed(v, 1)));
       const [lo, hi] = [Math.log10(spec.T.min), Math.log10(spec.T.max)];
@@ -132,7 +132,7 @@
     // Chapter 4: the loss -log p_y and its gradient p_y - 1 as the target's logit moves.
     "loss-gradient"(box, spec) {
       const L = spec.labels, [lo, hi] = [spec.zy.min, spec.zy.max];
-      const ui = scaffold(box, spec);
+      const ui = scaffold(box);
       const zy = ui.slider("zy", L.slider, spec.zy, (v) => fixed(v, 1));
       const at = (v) => {
         const p = softmax([v, ...spec.others])[0];
@@ -161,7 +161,7 @@
     // Chapter 4: with label smoothing the loss has a minimum at a finite logit gap.
     "label-smoothing"(box, spec) {
       const L = spec.labels, C = spec.classes, [g0, g1] = spec.gap;
-      const ui = scaffold(box, spec);
+      const ui = scaffold(box);
       const eps = ui.slider("eps", L.slider, spec.eps, (v) => v.toFixed(2));
       // Logits (g, 0, ..., 0), target 0: H(q, p) = -(1 - e + e/C) g + log(e^g + C - 1).
       const lossAt = (e, g) => -(1 - e + e / C) * g + logSumExp([g, ...Array(C - 1).fill(0)]);

@@ -53,20 +53,32 @@ COMPILED = BUILD / "locales"
 _GLUE = re.compile(r"\{glue:text\}`(?![^`]*::)([^`:]+)(:[^`]*)?`")
 
 
-def korean_config() -> Path:
-    """_config.yml with the Korean edition's settings, in _build/."""
+def edition_config(edition: str) -> dict:
+    """_config.yml for an edition ("en" or "ko", with the Korean settings), to be
+    written into _build/: its extensions' paths made absolute."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    config.update(KOREAN)
     sphinx = config["sphinx"]
-    # Paths in _config.yml are relative to it; this copy lives in _build/.
+    # Paths in _config.yml are relative to it; a copy lives in _build/.
     sphinx["local_extensions"] = {name: str(ROOT / folder) for name, folder
                                   in sphinx["local_extensions"].items()}
-    sphinx["config"].update(language="ko", locale_dirs=[str(COMPILED)],
-                            translation_progress_classes="untranslated")
-    path = BUILD / "_config.ko.yml"
+    if edition == "ko":
+        config.update(KOREAN)
+        sphinx["config"].update(language="ko", locale_dirs=[str(COMPILED)],
+                                translation_progress_classes="untranslated")
+    return config
+
+
+def write_config(config: dict, name: str) -> Path:
+    """``config`` as _build/<name>, for jupyter-book's --config."""
+    path = BUILD / name
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                     encoding="utf-8")
     return path
+
+
+def korean_config() -> Path:
+    """_config.yml with the Korean edition's settings, in _build/."""
+    return write_config(edition_config("ko"), "_config.ko.yml")
 
 
 def _glued_from(notebook: str, text: str) -> str:

@@ -28,8 +28,6 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 from _ext.edition import PDF_NAMES
 from scripts import build
 
@@ -89,25 +87,14 @@ def _check_tools() -> None:
 
 def pdf_config(edition: str) -> Path:
     """The edition's site configuration, with the PDF's own settings, in _build/."""
-    if edition == "ko":
-        path = build.korean_config()
-    else:
-        path = build.BUILD / "_config.en.yml"
-        config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-        sphinx = config["sphinx"]
-        sphinx["local_extensions"] = {name: str(ROOT / folder) for name, folder
-                                      in sphinx["local_extensions"].items()}
-        path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config = build.edition_config(edition)
     sphinx_config = config["sphinx"]["config"]
     # The site's icons ({fa}`rocket`, on its launch button) have no place on paper.
     sphinx_config["suppress_warnings"] = [*sphinx_config.get("suppress_warnings", []), "design.fa-build"]
     elements = sphinx_config.setdefault("latex_elements", {})
     for key, value in (KOREAN_LATEX if edition == "ko" else ENGLISH_LATEX).items():
         elements[key] = elements.get(key, "") + value if key == "preamble" else value
-    out = build.BUILD / f"_config.{edition}-pdf.yml"
-    out.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return out
+    return build.write_config(config, f"_config.{edition}-pdf.yml")
 
 
 #: Sphinx warns that Babel has no option for Korean, and goes on with English's, which only
@@ -118,12 +105,14 @@ ALLOWED_WARNINGS = {"ko": ["no Babel option known for language 'ko'"]}
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _latex_sources(args: list[str], edition: str) -> None:
-    """Sphinx's LaTeX of one edition, every reference resolved (-n); a warning is an error, as
-    in the site's build (-W), except one that ALLOWED_WARNINGS lists with its reason."""
-    shutil.rmtree(args[args.index("--path-output") + 1], ignore_errors=True)
+def _latex_sources(edition: str, where: Path) -> None:
+    """Sphinx's LaTeX of one edition into ``where``, every reference resolved (-n); a warning
+    is an error, as in the site's build (-W), except one that ALLOWED_WARNINGS lists with its
+    reason."""
+    shutil.rmtree(where, ignore_errors=True)
     jb = Path(sys.executable).parent / "jupyter-book"
-    result = subprocess.run([str(jb), "build", ".", *args, "-n", "--keep-going"], cwd=ROOT,
+    result = subprocess.run([str(jb), "build", ".", "--builder", "latex", "--path-output", str(where),
+                             "--config", str(pdf_config(edition)), "-n", "--keep-going"], cwd=ROOT,
                             capture_output=True, text=True)
     output = _ANSI.sub("", result.stdout + result.stderr)
     warnings = [line for line in output.splitlines() if "WARNING:" in line
@@ -140,8 +129,7 @@ def build_pdf(edition: str) -> Path:
     where = LATEX / edition
     if edition == "ko":
         build.compile_catalogues()
-    args = ["--builder", "latex", "--path-output", str(where), "--config", str(pdf_config(edition))]
-    _latex_sources(args, edition)
+    _latex_sources(edition, where)
     tex = where / "_build" / "latex"
     result = subprocess.run(["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error",
                              "-file-line-error", "book.tex"], cwd=tex, capture_output=True, text=True)
