@@ -1,8 +1,8 @@
 """The PDF editions (make pdf): built offline from the stored outputs, and a real book.
 
-Each edition is built once for the session (scripts/pdf.py: Sphinx's LaTeX, then XeLaTeX,
-about a minute and a half each on 2 cores), then read as a reader and a printer would:
-its text (pdftotext), its fonts (pdffonts), its outline and LaTeX's log.
+Both editions are built once for the session, side by side (scripts/pdf.py: Sphinx's LaTeX,
+then XeLaTeX), then read as a reader and a printer would: its text (pdftotext), its fonts
+(pdffonts), its outline and LaTeX's log. These tests run last (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ def _poppler(tool: str) -> str:
 @pytest.fixture(scope="session")
 def pdfs(build_log) -> dict[str, dict]:
     """Both editions built, each with its text, LaTeX log and outline."""
+    try:
+        paths = pdf.build_pdfs(list(EDITIONS))
+    except pdf.PDFError as error:
+        pytest.fail(str(error))
     built = {}
-    for edition in EDITIONS:
-        try:
-            path = pdf.build_pdf(edition)
-        except pdf.PDFError as error:
-            pytest.fail(str(error))
+    for edition, path in paths.items():
         latex = pdf.LATEX / edition / "_build" / "latex"
         text = subprocess.run([_poppler("pdftotext"), "-layout", str(path), "-"], capture_output=True,
                               text=True, check=True).stdout
