@@ -3,7 +3,7 @@
 #                 edition into _build/html/ko, then the PDF editions into
 #                 _build/pdf and the site's pdf/ (sets everything up first)
 #   make pdf      the PDF editions only, English and Korean
-#   make test     run every test, as CI does (about 17 minutes on 2 cores)
+#   make test     run every test, as CI does (about 14 minutes on 2 cores)
 #
 #   make check    before each commit (about 2 minutes): lint, the quick tests,
 #                 the -W -n build of both editions; a lagging translation is
