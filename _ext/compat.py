@@ -35,14 +35,16 @@ The patches:
   article's prose. tests/test_site.py checks the snippets a search shows.
 - ``_rehome_translated_nodes``: Sphinx's i18n transform parses each
   translation as a small document of its own and moves its nodes into the
-  page; docutils 0.21 nodes remember the document they were made in, and
-  that small document's settings hold Sphinx's whole build environment. So
-  every translated page's pickled doctree carried a copy of the environment
-  (4 MB a page, not 0.1 to 0.5), which Sphinx unpickles each time it reads a
-  page back: the Korean LaTeX build took 63 s instead of 29, the site's build
-  (both editions) 59 s instead of 39. The handler tells each moved node the
-  page is its document (the public ``Node.document``), after Sphinx's
-  transforms have run.
+  page by setting their parent directly; docutils 0.21 nodes keep the
+  document they were stamped with, and that small document's settings hold
+  Sphinx's whole build environment (Sphinx clears it only on the copy of
+  the settings it gives the page). So every translated page's pickled
+  doctree carried a copy of the environment (4 MB a page, not 0.03 to 0.5),
+  which Sphinx unpickles each time it reads a page back: the Korean LaTeX
+  build took 63 s instead of 29, the site's build (both editions) 59 s
+  instead of 39. On ``doctree-read``, after the translation transforms, the
+  handler tells each moved node the page is its document (the public
+  ``Node.document``).
 """
 
 from __future__ import annotations

@@ -71,6 +71,7 @@ def edition_config(edition: str) -> dict:
 def write_config(config: dict, name: str) -> Path:
     """``config`` as _build/<name>, for jupyter-book's --config."""
     path = BUILD / name
+    BUILD.mkdir(exist_ok=True)
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                     encoding="utf-8")
     return path

@@ -149,15 +149,20 @@ def build_pdf(edition: str) -> Path:
 
 
 def build_pdfs(editions: list[str]) -> dict[str, Path]:
-    """Several editions' PDFs, built side by side (each is one process at a time: Sphinx, then
-    XeLaTeX), so that two editions use two cores. Raises PDFError naming every edition that
-    failed."""
+    """Several editions' PDFs, built side by side (Sphinx, then XeLaTeX, in each), so that two
+    editions use two cores. Raises PDFError with the message of every edition that failed (each
+    names its edition); any other error is raised as it is."""
+    editions = list(dict.fromkeys(editions))
+    _check_tools()
     with ThreadPoolExecutor(max_workers=len(editions)) as pool:
-        futures = {edition: pool.submit(build_pdf, edition) for edition in editions}
-    errors = [str(future.exception()) for future in futures.values() if future.exception()]
-    if errors:
-        raise PDFError("\n\n".join(errors))
-    return {edition: future.result() for edition, future in futures.items()}
+        futures = [pool.submit(build_pdf, edition) for edition in editions]
+    failed = [future.exception() for future in futures if future.exception()]
+    for error in failed:
+        if not isinstance(error, PDFError):
+            raise error
+    if failed:
+        raise PDFError("\n\n".join(map(str, failed)))
+    return {edition: future.result() for edition, future in zip(editions, futures, strict=True)}
 
 
 def main(argv: list[str]) -> int:

@@ -46,8 +46,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.notebook)
-    # The PDF tests last: their two builds run side by side, and in make test, by the time they
-    # start, the chapter passes have ended and left a core free.
+    # The PDF tests last: their two builds run side by side, and in make test they then start
+    # near the end of the chapter passes, when a core is about to be free.
     items.sort(key=lambda item: item.get_closest_marker("pdf") is not None)
     named = config.args_source != pytest.Config.ArgsSource.TESTPATHS
     if named or config.option.markexpr:
