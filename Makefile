@@ -51,7 +51,7 @@ FOREIGN := $(if $(AVX512),ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2,ATEN_
 	portability refresh translations lib lab serve setup lock bench sweep clean
 
 book: $(STAMP)
-	$(BIN)/python scripts/build.py
+	$(BIN)/python -m scripts.build
 	$(BIN)/python -m scripts.pdf
 	@echo "To read it on http://127.0.0.1:$(PORT)/ run: make serve"
 

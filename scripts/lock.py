@@ -13,8 +13,10 @@ ones.
 from __future__ import annotations
 
 import difflib
+import importlib.metadata
 import re
 import sys
+import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +44,13 @@ HEADER = f"""\
 
 def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed() -> list[importlib.metadata.Distribution]:
+    """Every distribution in this interpreter's site-packages (not a stray *.egg-info elsewhere
+    on sys.path, such as a test's temporary folder or lossbook's own in the checkout)."""
+    paths = sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")})
+    return list(importlib.metadata.distributions(path=paths))
 
 
 def cuda_only(name: str) -> bool:

@@ -124,9 +124,37 @@ def _latex_sources(edition: str, where: Path) -> None:
         raise PDFError(f"the {edition} LaTeX build warned or failed:\n" + "\n".join(warnings))
 
 
-def build_pdf(edition: str) -> Path:
-    """One edition's PDF, in _build/pdf/."""
+def _digest_file(edition: str) -> Path:
+    return OUT / f"{NAMES[edition]}.inputs"
+
+
+def is_current(edition: str) -> bool:
+    """Whether _build/pdf holds the edition's PDF, and _build/latex its LaTeX and log, as built
+    from the checkout as it is now (scripts/build.py's inputs_digest)."""
+    tex = LATEX / edition / "_build" / "latex"
+    stamp = _digest_file(edition)
+    if not (stamp.is_file() and (OUT / NAMES[edition]).is_file()
+            and all((tex / name).is_file() for name in ("book.tex", "book.log", "book.out"))):
+        return False
+    return stamp.read_text(encoding="utf-8") == build.inputs_digest()
+
+
+def build_pdf(edition: str, reuse: bool = False) -> Path:
+    """One edition's PDF, in _build/pdf/; with ``reuse``, the one there if it is current."""
+    pdf = OUT / NAMES[edition]
+    if not (reuse and is_current(edition)):
+        _build_pdf(edition)
+    if build.HTML.is_dir():  # the site links to it
+        SITE.mkdir(exist_ok=True)
+        shutil.copyfile(pdf, SITE / NAMES[edition])
+    return pdf
+
+
+def _build_pdf(edition: str) -> None:
     _check_tools()
+    stamp = _digest_file(edition)
+    stamp.unlink(missing_ok=True)  # until this build completes, no PDF is current
+    digest = build.inputs_digest()  # before building: a file changed meanwhile makes it stale
     where = LATEX / edition
     if edition == "ko":
         build.compile_catalogues()
@@ -140,22 +168,20 @@ def build_pdf(edition: str) -> Path:
         raise PDFError(f"XeLaTeX failed on the {edition} edition ({tex / 'book.log'}):\n"
                        + "\n".join(errors[:20] or result.stdout.splitlines()[-30:]))
     OUT.mkdir(parents=True, exist_ok=True)
-    pdf = OUT / NAMES[edition]
-    shutil.copyfile(tex / "book.pdf", pdf)
-    if build.HTML.is_dir():  # the site links to it
-        SITE.mkdir(exist_ok=True)
-        shutil.copyfile(pdf, SITE / NAMES[edition])
-    return pdf
+    shutil.copyfile(tex / "book.pdf", OUT / NAMES[edition])
+    if digest:
+        stamp.write_text(digest, encoding="utf-8")
 
 
-def build_pdfs(editions: list[str]) -> dict[str, Path]:
+def build_pdfs(editions: list[str], reuse: bool = False) -> dict[str, Path]:
     """Several editions' PDFs, built side by side (Sphinx, then XeLaTeX, in each), so that two
-    editions use two cores. Raises PDFError with the message of every edition that failed (each
-    names its edition); any other error is raised as it is."""
+    editions use two cores; with ``reuse``, an edition whose PDF is current is not built again.
+    Raises PDFError with the message of every edition that failed (each names its edition);
+    any other error is raised as it is."""
     editions = list(dict.fromkeys(editions))
     _check_tools()
     with ThreadPoolExecutor(max_workers=len(editions)) as pool:
-        futures = [pool.submit(build_pdf, edition) for edition in editions]
+        futures = [pool.submit(build_pdf, edition, reuse) for edition in editions]
     failed = [future.exception() for future in futures if future.exception()]
     for error in failed:
         if not isinstance(error, PDFError):

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from lossbook.environment import apply_environment
+from scripts import build
 
 # The chapters' environment, for nbval's kernels, which inherit it, and for
 # this process's PyTorch threads: set before torch is imported.
@@ -70,10 +71,24 @@ def root() -> Path:
     return ROOT
 
 
+#: What a test run read as make book built it, for the report's last lines.
+REUSED = pytest.StashKey[list]()
+
+
 @pytest.fixture(scope="session")
-def build_log() -> str:
-    """make book's build, both editions, into _build/html: its log."""
-    result = subprocess.run([sys.executable, "scripts/build.py"], cwd=ROOT, capture_output=True, text=True)
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"the build failed:\n{log[-6000:]}"
-    return log
+def build_log(pytestconfig) -> str:
+    """make book's build, both editions, in _build/html: its log. Built here unless _build/html
+    holds a build of the checkout as it is now (scripts/build.py's inputs_digest)."""
+    if build.is_current():
+        pytestconfig.stash.setdefault(REUSED, []).append(f"the site in {build.HTML}")
+    else:
+        result = subprocess.run([sys.executable, "-m", "scripts.build"], cwd=ROOT, capture_output=True,
+                                text=True)
+        log = result.stdout + result.stderr
+        assert result.returncode == 0, f"the build failed:\n{log[-6000:]}"
+    return build.LOG.read_text(encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    for what in config.stash.get(REUSED, []):
+        terminalreporter.write_line(f"Read as make book built it, since nothing it is built from has changed: {what}")

@@ -8,7 +8,6 @@ import json
 import re
 import subprocess
 import sys
-import sysconfig
 
 import pytest
 from packaging.markers import Marker
@@ -110,9 +109,7 @@ def test_lock_pins_each_direct_dependency_at_its_version():
 
 
 def _installed() -> dict[str, importlib.metadata.Distribution]:
-    """Every distribution in this interpreter's site-packages (not a stray *.egg-info elsewhere on sys.path)."""
-    paths = sorted({sysconfig.get_path("purelib"), sysconfig.get_path("platlib")})
-    return {lock.canonical(d.metadata["Name"]): d for d in importlib.metadata.distributions(path=paths)}
+    return {lock.canonical(d.metadata["Name"]): d for d in lock.installed()}
 
 
 def test_venv_is_exactly_the_lock():

@@ -17,6 +17,7 @@ import pytest
 from _ext import figures
 from scripts import pdf
 from tests.book import ROOT, toc_entries
+from tests.conftest import REUSED
 
 pytestmark = pytest.mark.pdf
 
@@ -33,10 +34,14 @@ def _poppler(tool: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pdfs(build_log) -> dict[str, dict]:
-    """Both editions built, each with its text, LaTeX log and outline."""
+def pdfs(build_log, pytestconfig) -> dict[str, dict]:
+    """Both editions, each with its text, LaTeX log and outline: built here, unless _build/pdf
+    holds an edition built from the checkout as it is now (scripts/pdf.py's is_current)."""
+    current = [edition for edition in EDITIONS if pdf.is_current(edition)]
+    if current:
+        pytestconfig.stash.setdefault(REUSED, []).append(f"the PDF edition(s) {', '.join(current)} in {pdf.OUT}")
     try:
-        paths = pdf.build_pdfs(list(EDITIONS))
+        paths = pdf.build_pdfs(list(EDITIONS), reuse=True)
     except pdf.PDFError as error:
         pytest.fail(str(error))
     built = {}
