@@ -24,16 +24,21 @@ Every build reads every page (half a minute per edition): Sphinx would skip
 pages it thinks unchanged, but it does not see a change to the site's own
 extensions, and a page that warned once would not warn again.
 
-A build that completes leaves its output in _build/html.log and a digest of
-everything it was built from in _build/html.inputs (:func:`inputs_digest`).
-The tests build the site only when that digest no longer matches, so that
-``make test`` after ``make book``, with nothing changed in between, checks
-the site ``make book`` built instead of building it a second time.
+The jupyter-book runs' output goes to _build/html.log as well. A build that
+completes leaves a stamp, _build/html.inputs: the digest of its inputs
+(:func:`inputs_digest`), taken before it started, and the size and time of
+the files it wrote last. The tests read the site as it is while its stamp
+still matches (:func:`is_current`), and build it otherwise: ``make test``
+after ``make book``, with nothing changed in between, checks the site
+``make book`` built instead of building it a second time. Another build into
+_build/html (an older commit's script, a plain ``jupyter-book build``)
+rewrites those files, and so no longer matches.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -49,8 +54,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
 OPTIONS = ["-W", "-n", "--keep-going"]
-LOG = BUILD / "html.log"  # the output of the last build that completed
-DIGEST = BUILD / "html.inputs"  # and the digest of what it was built from
+LOG = BUILD / "html.log"  # the jupyter-book runs' output, of the last build that started
+STAMP = BUILD / "html.inputs"  # left by a build that completed: see is_current
 
 #: What differs in the Korean edition's configuration.
 KOREAN = {"title": "CrossEntropyLoss인가, NLLLoss인가?", "author": "이 책의 저자들"}
@@ -103,7 +108,9 @@ def _glued_from(notebook: str, text: str) -> str:
 
 
 def compile_catalogues() -> None:
-    """locales/ko/**/*.po into _build/locales/ko/**/*.mo (see the module's text)."""
+    """locales/ko/**/*.po into _build/locales/ko/**/*.mo (see the module's text); the
+    catalogue of a page that has none any more goes."""
+    shutil.rmtree(COMPILED / "ko", ignore_errors=True)
     for po in sorted(CATALOGUES.rglob("*.po")):
         page = po.relative_to(CATALOGUES).with_suffix("")
         with po.open("rb") as fh:
@@ -127,8 +134,10 @@ def compile_catalogues() -> None:
 
 
 def _run(command: list[str], out) -> int:
-    """``command`` in ROOT, its output (stdout and stderr) shown and written to ``out`` too."""
+    """``command`` in ROOT, its output (stdout and stderr) shown as it comes and written to ``out``
+    too."""
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          env={**os.environ, "PYTHONUNBUFFERED": "1"},
                           text=True, encoding="utf-8", errors="replace") as process:
         for line in process.stdout:
             sys.stdout.write(line)
@@ -143,10 +152,12 @@ def _jupyter_book(args: list[str], doctrees: Path, out) -> int:
 
 
 def _git_files(root: Path) -> list[str] | None:
-    """The checkout's files as git sees them: tracked (present or deleted) and untracked unless
-    ignored. None outside a git checkout."""
+    """The checkout's files: tracked (present or deleted) and untracked unless the repository's
+    .gitignore files leave them out (not a contributor's own excludes, which may hide a new
+    image). None outside a git checkout, or where git refuses it."""
     try:
-        listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
+                                 "--exclude-per-directory=.gitignore"],
                                 cwd=root, capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -160,16 +171,24 @@ def _output(command: list[str]) -> str:
         return "missing"
 
 
-def inputs_digest(root: Path = ROOT) -> str | None:
-    """A digest of everything a build of the site or the PDFs reads, or None outside a git
-    checkout (then nothing is reused):
+#: Variables of the environment that can change what a build writes (the repository's are read
+#: through _ext/repository.py below).
+ENVIRONMENT = ("LANG", "LC_", "SOURCE_DATE_EPOCH", "TEX", "MPL", "MATPLOTLIBRC")
 
-    - every file of the checkout but the tests, by content (tracked, untracked unless git
-      ignores it, and a deleted one as deleted);
-    - the installed packages and Python's version;
-    - the fonts (the figures' Korean text) and TeX Live (the PDFs);
+
+def inputs_digest(root: Path = ROOT) -> str | None:
+    """A digest of what a build of the site or the PDFs reads, or None where git does not list
+    the checkout's files (then nothing is reused):
+
+    - every file of the checkout but the tests, by content and modification time (tracked,
+      untracked unless the repository ignores it, and a deleted one as missing);
+    - Python's version and the installed packages, by name and version;
+    - the fonts (the figures' Korean text), by file, size and time, and matplotlib's own
+      configuration file;
     - what chooses the site's buttons: the repository, its ref and the launch branch
-      (_ext/repository.py), from the environment and git.
+      (_ext/repository.py), from the environment and git; and the variables of ENVIRONMENT.
+
+    TeX Live, which only the PDFs read, is in their stamp (scripts/pdf.py).
     """
     from _ext import repository  # noqa: PLC0415 (its ROOT is this checkout's)
     from scripts import lock  # noqa: PLC0415
@@ -188,22 +207,62 @@ def inputs_digest(root: Path = ROOT) -> str | None:
         if name.startswith("tests/"):
             continue
         path = root / name
-        add(name, path.read_bytes() if path.is_file() else b"deleted")
+        try:
+            add(name, "file", str(path.stat().st_mtime_ns), path.read_bytes())
+        except FileNotFoundError:
+            add(name, "missing")
+        except OSError as error:
+            add(name, "unreadable", str(error))
     add(sys.version, *sorted(f"{d.metadata['Name']}=={d.version}" for d in lock.installed()))
-    fonts = sorted(_output(["fc-list", "--format", "%{file}\\n"]).splitlines())
-    add(*fonts, _output(["xelatex", "--version"]),
-        _output(["kpsewhich", "kotex.sty"]))
+    add(*signature(Path(font) for font in sorted(set(_output(["fc-list", "--format", "%{file}\\n"]).splitlines()))))
+    rc = Path(os.environ.get("MPLCONFIGDIR") or Path.home() / ".config" / "matplotlib") / "matplotlibrc"
+    add(rc.read_bytes() if rc.is_file() else "no matplotlibrc")
     add(str(repository.repository_slug()), repository.repository_ref(), str(repository.launch_branch()),
-        *(f"{k}={v}" for k, v in sorted(os.environ.items()) if k in ("LANG", "LC_ALL", "SOURCE_DATE_EPOCH")))
+        *(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith(ENVIRONMENT)))
     return digest.hexdigest()
 
 
-def is_current() -> bool:
-    """Whether _build/html holds a complete build of the checkout as it is now."""
-    if not (DIGEST.is_file() and LOG.is_file() and (HTML / "index.html").is_file()
-            and (HTML / "ko" / "index.html").is_file()):
+def signature(paths) -> list[str]:
+    """Each file's path, size, modification time and inode (or "missing"): a file written again
+    has another."""
+    found = []
+    for path in paths:
+        try:
+            stat = Path(path).stat()
+            found.append(f"{path} {stat.st_size} {stat.st_mtime_ns} {stat.st_ino}")
+        except OSError:
+            found.append(f"{path} missing")
+    return found
+
+
+def write_stamp(stamp: Path, inputs: str | None, outputs: list[Path], extra: list[str] = ()) -> None:
+    """A completed build's stamp: ``inputs``, the digest taken before it started (none: no
+    stamp), the signature of the files it wrote last, and ``extra``."""
+    if inputs:
+        stamp.write_text(json.dumps({"inputs": inputs, "outputs": signature(outputs), "extra": list(extra)}),
+                         encoding="utf-8")
+
+
+def stamp_matches(stamp: Path, outputs: list[Path], extra: list[str] = ()) -> bool:
+    """Whether ``stamp`` was left by the build that wrote ``outputs`` as they are, from inputs as
+    they are now (:func:`inputs_digest`), with the same ``extra``."""
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return False
-    return DIGEST.read_text(encoding="utf-8") == inputs_digest()
+    if recorded.get("outputs") != signature(outputs) or recorded.get("extra") != list(extra):
+        return False
+    return recorded.get("inputs") == inputs_digest()
+
+
+#: The files a build of the site writes last: a build by any other means rewrites them.
+OUTPUTS = [LOG, HTML / ".buildinfo", HTML / "ko" / ".buildinfo"]
+
+
+def is_current() -> bool:
+    """Whether _build/html holds what a build of the checkout as it is now would write: the
+    stamp of the build that wrote it matches (every input and its output files unchanged)."""
+    return stamp_matches(STAMP, OUTPUTS)
 
 
 def untranslated(html: Path = HTML / "ko") -> dict[str, int]:
@@ -222,8 +281,8 @@ def untranslated(html: Path = HTML / "ko") -> dict[str, int]:
 
 def main() -> int:
     BUILD.mkdir(exist_ok=True)
-    DIGEST.unlink(missing_ok=True)  # until this build completes, no build is current
-    digest = inputs_digest()  # before building: a file changed meanwhile makes the build stale
+    STAMP.unlink(missing_ok=True)  # until this build completes, no build is current
+    inputs = inputs_digest()  # before building: a file changed meanwhile makes the build stale
     korean = BUILD / "ko"
     # Sphinx writes the pages it builds and leaves others: a page moved or
     # removed from the book would stay on the site.
@@ -238,8 +297,7 @@ def main() -> int:
             return 1
     shutil.rmtree(HTML / "ko", ignore_errors=True)
     shutil.copytree(korean / "_build" / "html", HTML / "ko")
-    if digest:
-        DIGEST.write_text(digest, encoding="utf-8")
+    write_stamp(STAMP, inputs, OUTPUTS)
 
     lag = untranslated()
     print(f"\nThe book is built: file://{HTML}/index.html (English)\n"

@@ -124,37 +124,57 @@ def _latex_sources(edition: str, where: Path) -> None:
         raise PDFError(f"the {edition} LaTeX build warned or failed:\n" + "\n".join(warnings))
 
 
-def _digest_file(edition: str) -> Path:
+def _tex(edition: str) -> Path:
+    return LATEX / edition / "_build" / "latex"
+
+
+def _stamp(edition: str) -> Path:
     return OUT / f"{NAMES[edition]}.inputs"
 
 
+def _outputs(edition: str) -> list[Path]:
+    """The files an edition's build writes last, which the tests read."""
+    tex = _tex(edition)
+    return [OUT / NAMES[edition], *(tex / name for name in ("book.tex", "book.log", "book.out", "book.fls"))]
+
+
+def _tex_inputs(edition: str) -> list[str]:
+    """The signature of every file XeLaTeX read from outside the build (TeX Live's packages and
+    fonts, a contributor's own texmf), as latexmk recorded them in book.fls."""
+    tex = _tex(edition)
+    try:
+        lines = (tex / "book.fls").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ["no book.fls"]
+    read = {Path(line[len("INPUT "):]) for line in lines if line.startswith("INPUT ")}
+    return build.signature(sorted(path for path in read if path.is_absolute() and tex not in path.parents))
+
+
 def is_current(edition: str) -> bool:
-    """Whether _build/pdf holds the edition's PDF, and _build/latex its LaTeX and log, as built
-    from the checkout as it is now (scripts/build.py's inputs_digest)."""
-    tex = LATEX / edition / "_build" / "latex"
-    stamp = _digest_file(edition)
-    if not (stamp.is_file() and (OUT / NAMES[edition]).is_file()
-            and all((tex / name).is_file() for name in ("book.tex", "book.log", "book.out"))):
-        return False
-    return stamp.read_text(encoding="utf-8") == build.inputs_digest()
+    """Whether _build/pdf holds the edition's PDF, and _build/latex its LaTeX and log, as a build
+    of the checkout as it is now would write them: the stamp of the build that wrote them matches
+    (scripts/build.py's inputs, the TeX Live files it read, its output files)."""
+    return build.stamp_matches(_stamp(edition), _outputs(edition), _tex_inputs(edition))
 
 
-def build_pdf(edition: str, reuse: bool = False) -> Path:
-    """One edition's PDF, in _build/pdf/; with ``reuse``, the one there if it is current."""
+def build_pdf(edition: str, reuse: bool = False) -> tuple[Path, bool]:
+    """One edition's PDF, in _build/pdf/, and whether it was reused: with ``reuse``, the one
+    there if it is current."""
     pdf = OUT / NAMES[edition]
-    if not (reuse and is_current(edition)):
+    reused = reuse and is_current(edition)
+    if not reused:
         _build_pdf(edition)
     if build.HTML.is_dir():  # the site links to it
         SITE.mkdir(exist_ok=True)
         shutil.copyfile(pdf, SITE / NAMES[edition])
-    return pdf
+    return pdf, reused
 
 
 def _build_pdf(edition: str) -> None:
     _check_tools()
-    stamp = _digest_file(edition)
+    stamp = _stamp(edition)
     stamp.unlink(missing_ok=True)  # until this build completes, no PDF is current
-    digest = build.inputs_digest()  # before building: a file changed meanwhile makes it stale
+    inputs = build.inputs_digest()  # before building: a file changed meanwhile makes it stale
     where = LATEX / edition
     if edition == "ko":
         build.compile_catalogues()
@@ -169,17 +189,17 @@ def _build_pdf(edition: str) -> None:
                        + "\n".join(errors[:20] or result.stdout.splitlines()[-30:]))
     OUT.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(tex / "book.pdf", OUT / NAMES[edition])
-    if digest:
-        stamp.write_text(digest, encoding="utf-8")
+    build.write_stamp(stamp, inputs, _outputs(edition), _tex_inputs(edition))
 
 
-def build_pdfs(editions: list[str], reuse: bool = False) -> dict[str, Path]:
+def build_pdfs(editions: list[str], reuse: bool = False) -> dict[str, tuple[Path, bool]]:
     """Several editions' PDFs, built side by side (Sphinx, then XeLaTeX, in each), so that two
     editions use two cores; with ``reuse``, an edition whose PDF is current is not built again.
-    Raises PDFError with the message of every edition that failed (each names its edition);
-    any other error is raised as it is."""
+    Returns each edition's PDF and whether it was reused. Raises PDFError with the message of
+    every edition that failed (each names its edition); any other error is raised as it is."""
     editions = list(dict.fromkeys(editions))
-    _check_tools()
+    if not (reuse and all(is_current(edition) for edition in editions)):
+        _check_tools()
     with ThreadPoolExecutor(max_workers=len(editions)) as pool:
         futures = [pool.submit(build_pdf, edition, reuse) for edition in editions]
     failed = [future.exception() for future in futures if future.exception()]
@@ -199,7 +219,7 @@ def main(argv: list[str]) -> int:
     except PDFError as error:
         print(error, file=sys.stderr)
         return 1
-    for pdf in pdfs.values():
+    for pdf, _ in pdfs.values():
         print(f"{pdf} ({pdf.stat().st_size / 1e6:.1f} MB)")
     print(f"in {time.monotonic() - start:.0f} s")
     return 0

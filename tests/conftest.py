@@ -71,17 +71,20 @@ def root() -> Path:
     return ROOT
 
 
-#: What a test run read as make book built it, for the report's last lines.
-REUSED = pytest.StashKey[list]()
+#: Which builds a test run read as an earlier build left them, for the summary at the end.
+BUILD_NOTES = pytest.StashKey[list]()
 
 
 @pytest.fixture(scope="session")
 def build_log(pytestconfig) -> str:
-    """make book's build, both editions, in _build/html: its log. Built here unless _build/html
-    holds a build of the checkout as it is now (scripts/build.py's inputs_digest)."""
+    """make book's build, both editions, in _build/html: its log. Built here unless the build
+    there is current (scripts/build.py's is_current: its stamp matches the checkout as it is)."""
+    notes = pytestconfig.stash.setdefault(BUILD_NOTES, [])
     if build.is_current():
-        pytestconfig.stash.setdefault(REUSED, []).append(f"the site in {build.HTML}")
+        notes.append(f"Not built again, since its build's stamp matches the checkout: the site in {build.HTML}")
     else:
+        if build.inputs_digest() is None:
+            notes.append("Built, as every time here: git does not list this checkout's files, so no build is reused")
         result = subprocess.run([sys.executable, "-m", "scripts.build"], cwd=ROOT, capture_output=True,
                                 text=True)
         log = result.stdout + result.stderr
@@ -89,6 +92,7 @@ def build_log(pytestconfig) -> str:
     return build.LOG.read_text(encoding="utf-8")
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_terminal_summary(terminalreporter, config):
-    for what in config.stash.get(REUSED, []):
-        terminalreporter.write_line(f"Read as make book built it, since nothing it is built from has changed: {what}")
+    for note in config.stash.get(BUILD_NOTES, []):
+        terminalreporter.write_line(note)

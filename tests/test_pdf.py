@@ -1,8 +1,9 @@
 """The PDF editions (make pdf): built offline from the stored outputs, and a real book.
 
 Both editions are built once for the session, side by side (scripts/pdf.py: Sphinx's LaTeX,
-then XeLaTeX), then read as a reader and a printer would: its text (pdftotext), its fonts
-(pdffonts), its outline and LaTeX's log. These tests run last (tests/conftest.py).
+then XeLaTeX), unless the ones in _build/pdf are current (scripts/pdf.py's is_current); then
+read as a reader and a printer would: its text (pdftotext), its fonts (pdffonts), its outline
+and LaTeX's log. These tests run last (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 from _ext import figures
 from scripts import pdf
 from tests.book import ROOT, toc_entries
-from tests.conftest import REUSED
+from tests.conftest import BUILD_NOTES
 
 pytestmark = pytest.mark.pdf
 
@@ -37,15 +38,17 @@ def _poppler(tool: str) -> str:
 def pdfs(build_log, pytestconfig) -> dict[str, dict]:
     """Both editions, each with its text, LaTeX log and outline: built here, unless _build/pdf
     holds an edition built from the checkout as it is now (scripts/pdf.py's is_current)."""
-    current = [edition for edition in EDITIONS if pdf.is_current(edition)]
-    if current:
-        pytestconfig.stash.setdefault(REUSED, []).append(f"the PDF edition(s) {', '.join(current)} in {pdf.OUT}")
     try:
         paths = pdf.build_pdfs(list(EDITIONS), reuse=True)
     except pdf.PDFError as error:
         pytest.fail(str(error))
+    reused = [edition for edition, (_, was_reused) in paths.items() if was_reused]
+    if reused:
+        pytestconfig.stash.setdefault(BUILD_NOTES, []).append(
+            f"Not built again, since their builds' stamps match the checkout: the PDF edition(s) "
+            f"{', '.join(reused)} in {pdf.OUT}")
     built = {}
-    for edition, path in paths.items():
+    for edition, (path, _) in paths.items():
         latex = pdf.LATEX / edition / "_build" / "latex"
         text = subprocess.run([_poppler("pdftotext"), "-layout", str(path), "-"], capture_output=True,
                               text=True, check=True).stdout
