@@ -1,6 +1,7 @@
 """Build the site with warnings as errors, then read every page in a real browser.
 
-The build is make book's (scripts/build.py, both editions, into _build/html),
+The build is make book's (scripts/build.py, both editions, into _build/html,
+made here unless the one there is current: scripts/build.py's is_current),
 for the repository this checkout names, if any; two small builds in temporary
 folders check the buttons of a site with no repository and of a published
 one. The build and the checks of its HTML are the tier `site` (make check);
@@ -191,18 +192,6 @@ def _wait_for_math(page) -> None:
     page.evaluate("() => document.fonts.ready.then(() => true)")
 
 
-def _page(browser, server: str, path: str, block: str | None = None, **options):
-    """A page of the site, from the local server only (less any address containing ``block``),
-    with its math typeset: (context, page). Options go to the browser context (1280x800 without)."""
-    context = _context(browser, **(options or {"viewport": {"width": 1280, "height": 800}}))
-    page = context.new_page()
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
-               and not (block and block in route.request.url) else route.abort())
-    page.goto(f"{server}/{path}", wait_until="load")
-    _wait_for_math(page)
-    return context, page
-
-
 class Tab:
     """One browser tab, in one context, that the page-by-page checks share: it opens page after
     page, as a reader clicking through the book does. A page opened in a tab that is already open
@@ -212,10 +201,12 @@ class Tab:
     is watched.
 
     ``open`` records what goes wrong while that page loads and is read: console errors, page
-    errors, failed requests, HTTP errors and requests to another host, which are refused."""
+    errors, failed requests, HTTP errors and requests to another host, which are refused. A
+    request whose address contains ``block`` is refused too, and not recorded."""
 
-    def __init__(self, browser, server: str, **options):
+    def __init__(self, browser, server: str, block: str | None = None, **options):
         self.server = server
+        self.block = block
         self.context = _context(browser, **options)
         self.page = self.context.new_page()
         self.problems: list[str] = []
@@ -227,10 +218,13 @@ class Tab:
         page.route("**/*", self._only_local)
 
     def _only_local(self, route):
-        if route.request.url.startswith(self.server):
+        url = route.request.url
+        if self.block and self.block in url:
+            route.abort()
+        elif url.startswith(self.server):
             route.continue_()
         else:
-            self.problems.append(f"external request: {route.request.url}")
+            self.problems.append(f"external request: {url}")
             route.abort()
 
     def open(self, path: str):
@@ -240,6 +234,13 @@ class Tab:
         self.page.goto(f"{self.server}/{path}", wait_until="load")
         _wait_for_math(self.page)
         return self.page
+
+
+def _page(browser, server: str, path: str, block: str | None = None, **options):
+    """A page of the site in a tab of its own (less any address containing ``block``), with its
+    math typeset: (context, page). Options go to the browser context (1280x800 without)."""
+    tab = Tab(browser, server, block, **(options or {"viewport": {"width": 1280, "height": 800}}))
+    return tab.context, tab.open(path)
 
 
 @pytest.fixture(scope="module")
@@ -441,11 +442,7 @@ def test_buttons_follow_the_repository(browser, subset_sites, kind):
     problems = []
     try:
         for entry in SUBSET:
-            context = _context(browser)
-            page = context.new_page()
-            page.route("**/*", lambda route: route.continue_()
-                       if route.request.url.startswith("http://127.0.0.1") else route.abort())
-            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/{entry}.html", wait_until="load")
+            context, page = _page(browser, f"http://127.0.0.1:{httpd.server_address[1]}", f"{entry}.html")
             slug = None if kind == "bare" else PUBLISHED
             colab = kind == "published" and entry == "chapters/01_softmax"
             problems += [f"{kind} {entry}: {p}" for p in _check_buttons(page, entry, slug, launch.BRANCH, colab)]
