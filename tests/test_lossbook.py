@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import torch
 from torch import nn
 
-from lossbook import models
+from lossbook import models, timing
 from lossbook.data import MNIST_MEAN, MNIST_STD
 from lossbook.training import (
     N_VALIDATION,
@@ -164,3 +166,17 @@ def test_a_run_is_keyed_by_what_its_function_and_model_do():
 
     assert key(_relu, _relu) == key(_relu_again, _relu_again)
     assert key(_relu, _relu) != key(_tanh, _relu) != key(_relu, _tanh) != key(_relu, _relu, 4)
+
+
+def test_the_fastest_round_leaves_out_a_round_that_another_process_slowed():
+    calls = {"n": 0}
+
+    def interrupted():  # 1 ms a call, but 30 ms in one of the rounds, as if descheduled
+        calls["n"] += 1
+        time.sleep(0.030 if calls["n"] == 4 else 0.001)
+
+    candidates = {"steady": lambda: time.sleep(0.001), "interrupted": interrupted}
+    fastest = timing.fastest_ms(candidates, rounds=5)
+    assert 1 <= fastest["interrupted"] < 10 and 1 <= fastest["steady"] < 10
+    with pytest.raises(ValueError, match="at least 1"):
+        timing.fastest_ms(candidates, rounds=0)
