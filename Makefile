@@ -5,7 +5,7 @@
 #   make pdf      the PDF editions only, English and Korean
 #   make test     run every test, as CI does (about 11½ minutes on 2 cores after
 #                 make book, whose site and PDFs it reads while they are current;
-#                 14 when it builds them itself)
+#                 about two more when it builds them itself)
 #
 #   make check    before each commit (about 2 minutes): lint, the quick tests,
 #                 the -W -n build of both editions; a lagging translation is

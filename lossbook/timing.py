@@ -3,11 +3,12 @@
 Chapters 2, 4 and 5 and the benchmark compare the speed of two or three ways
 of doing one thing. A shared machine is noisy, so each candidate is timed in
 several rounds, the candidates taking turns within a round (a slow moment
-then hits all of them). :func:`median_ms` keeps the median round, what a
-reader can expect; :func:`fastest_ms` keeps the fastest, the nearest one can
-time the work itself, since a round in which another process held the
-processor is slower, never faster. No test asserts a time: a chapter asserts
-a ratio with a wide margin, and the benchmark reports.
+then tends to hit all of them). :func:`median_ms` keeps the median round,
+what a reader can expect; :func:`fastest_ms` keeps the fastest, the least
+disturbed, since a round in which another process took the processor away is
+slower, never faster: the ratio of two candidates' fastest rounds moves far
+less on a busy machine than the ratio of their medians. No test asserts a
+time: a chapter asserts a ratio with a wide margin, and the benchmark reports.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ def fastest_ms(
     device: str | torch.device = "cpu",
 ) -> dict[str, float]:
     """Milliseconds per call of each candidate in its fastest round, timed in
-    turns as :func:`median_ms` times them: for a claim about the work itself,
-    which holds however busy the machine is."""
+    turns as :func:`median_ms` times them: for a ratio that must hold while
+    other programs run (the module's text says why)."""
     times = _rounds(candidates, number, rounds, warmup, device)
     return {name: min(t) for name, t in times.items()}
 

@@ -155,10 +155,11 @@ def _git_files(root: Path) -> list[str] | None:
     """The checkout's files: tracked (present or deleted) and untracked unless the repository's
     .gitignore files leave them out (not a contributor's own excludes, which may hide a new
     image). None outside a git checkout, or where git refuses it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}  # a hook's GIT_DIR: not this
     try:
         listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
                                  "--exclude-per-directory=.gitignore"],
-                                cwd=root, capture_output=True, check=True).stdout
+                                cwd=root, env=env, capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
     return sorted({name for name in listed.decode("utf-8", "surrogateescape").split("\0") if name})
@@ -249,6 +250,8 @@ def stamp_matches(stamp: Path, outputs: list[Path], extra: list[str] = ()) -> bo
     try:
         recorded = json.loads(stamp.read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return False
+    if not isinstance(recorded, dict):
         return False
     if recorded.get("outputs") != signature(outputs) or recorded.get("extra") != list(extra):
         return False

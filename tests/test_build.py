@@ -69,6 +69,7 @@ def test_a_stamp_is_left_by_a_build_that_completes_and_lost_when_another_build_w
     monkeypatch.setattr(build, "STAMP", tmp_path / "html.inputs")
     monkeypatch.setattr(build, "OUTPUTS", [tmp_path / "html.log", html / ".buildinfo", html / "ko" / ".buildinfo"])
     monkeypatch.setattr(build, "compile_catalogues", lambda: None)
+    monkeypatch.setattr(build, "untranslated", lambda: {})
     monkeypatch.setattr(build, "inputs_digest", lambda root=build.ROOT: "the inputs")  # tested above
     result = {"code": 1}
 
@@ -88,6 +89,9 @@ def test_a_stamp_is_left_by_a_build_that_completes_and_lost_when_another_build_w
     assert build.main() == 0 and build.is_current()
     build.LOG.write_text("a failed build's output\n", encoding="utf-8")
     assert not build.is_current()
+    assert build.main() == 0 and build.is_current()
+    build.STAMP.write_text("[]", encoding="utf-8")
+    assert not build.is_current(), "a stamp that is not one"
 
 
 def test_a_pdf_stamp_sees_the_tex_files_it_read(tmp_path, monkeypatch):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import torch
 from torch import nn
@@ -168,15 +166,20 @@ def test_a_run_is_keyed_by_what_its_function_and_model_do():
     assert key(_relu, _relu) != key(_tanh, _relu) != key(_relu, _tanh) != key(_relu, _relu, 4)
 
 
-def test_the_fastest_round_leaves_out_a_round_that_another_process_slowed():
-    calls = {"n": 0}
+def test_the_fastest_round_leaves_out_the_rounds_that_another_process_slowed(monkeypatch):
+    clock = {"now": 0.0, "calls": 0}
+    monkeypatch.setattr(timing.time, "perf_counter", lambda: clock["now"])
 
-    def interrupted():  # 1 ms a call, but 30 ms in one of the rounds, as if descheduled
-        calls["n"] += 1
-        time.sleep(0.030 if calls["n"] == 4 else 0.001)
+    def steady():  # 1 ms a call
+        clock["now"] += 0.001
 
-    candidates = {"steady": lambda: time.sleep(0.001), "interrupted": interrupted}
-    fastest = timing.fastest_ms(candidates, rounds=5)
-    assert 1 <= fastest["interrupted"] < 10 and 1 <= fastest["steady"] < 10
+    def interrupted():  # 1 ms in one round, 30 ms in the others, as if descheduled
+        clock["calls"] += 1
+        clock["now"] += 0.001 if clock["calls"] == 4 else 0.030
+
+    candidates = {"steady": steady, "interrupted": interrupted}
+    assert timing.fastest_ms(candidates, rounds=5) == pytest.approx({"steady": 1.0, "interrupted": 1.0})
+    clock["calls"] = 0
+    assert timing.median_ms(candidates, rounds=5) == pytest.approx({"steady": 1.0, "interrupted": 30.0})
     with pytest.raises(ValueError, match="at least 1"):
         timing.fastest_ms(candidates, rounds=0)

@@ -213,15 +213,19 @@ class Tab:
         page = self.page
         page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text}"))
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
+        page.on("requestfailed", lambda r: self._blocked(r.url) or self.problems.append(
+            f"request failed: {r.url} ({r.failure})"))
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         page.route("**/*", self._only_local)
 
+    def _blocked(self, url: str) -> bool:
+        return bool(self.block) and self.block in url
+
     def _only_local(self, route):
         url = route.request.url
-        if self.block and self.block in url:
+        if self._blocked(url):
             route.abort()
-        elif url.startswith(self.server):
+        elif url.startswith(f"{self.server}/"):
             route.continue_()
         else:
             self.problems.append(f"external request: {url}")

@@ -66,7 +66,7 @@ def test_no_catalogue_without_a_page():
 
 @pytest.mark.site
 def test_every_korean_page_is_translated(build_log):
-    """What a Korean reader sees: no paragraph left in English (freshly built)."""
+    """What a Korean reader sees: no paragraph left in English (as the current build wrote it)."""
     lag = build.untranslated()
     if lag:
         _lag([f"ko/{page}: {n} element(s) not yet translated" for page, n in lag.items()])
