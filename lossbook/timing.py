@@ -20,42 +20,38 @@ from collections.abc import Callable
 import torch
 
 
-def median_ms(
-    candidates: dict[str, Callable[[], object]],
-    number: int = 1,
-    rounds: int = 9,
-    warmup: int = 1,
-    device: str | torch.device = "cpu",
-) -> dict[str, float]:
-    """Median milliseconds per call of each candidate, timed in turns.
-
-    Each round calls every candidate ``number`` times in a row and keeps the
-    mean of those calls; the result is the median over ``rounds`` rounds,
-    after ``warmup`` untimed calls of each. On a CUDA ``device`` the GPU is
-    synchronised before and after each timed stretch, so that the time is
-    that of the work and not of queueing it.
-    """
-    times = _rounds(candidates, number, rounds, warmup, device)
+def median_ms(candidates: dict[str, Callable[[], object]],
+              **options) -> dict[str, float]:
+    """Median milliseconds per call of each candidate, timed in turns
+    (:func:`timed_rounds`, which takes the ``options``)."""
+    times = timed_rounds(candidates, **options)
     return {name: statistics.median(t) for name, t in times.items()}
 
 
-def fastest_ms(
+def fastest_ms(candidates: dict[str, Callable[[], object]],
+               **options) -> dict[str, float]:
+    """Milliseconds per call of each candidate in its fastest round, timed in
+    turns (:func:`timed_rounds`, which takes the ``options``): for a ratio
+    that must hold while other programs run (the module's text says why)."""
+    times = timed_rounds(candidates, **options)
+    return {name: min(t) for name, t in times.items()}
+
+
+def timed_rounds(
     candidates: dict[str, Callable[[], object]],
     number: int = 1,
     rounds: int = 9,
     warmup: int = 1,
     device: str | torch.device = "cpu",
-) -> dict[str, float]:
-    """Milliseconds per call of each candidate in its fastest round, timed in
-    turns as :func:`median_ms` times them: for a ratio that must hold while
-    other programs run (the module's text says why)."""
-    times = _rounds(candidates, number, rounds, warmup, device)
-    return {name: min(t) for name, t in times.items()}
+) -> dict[str, list[float]]:
+    """Each candidate's milliseconds per call in each round, timed in turns.
 
-
-def _rounds(candidates, number, rounds, warmup,
-            device) -> dict[str, list[float]]:
-    """Each candidate's milliseconds per call in each round."""
+    Each round calls every candidate ``number`` times in a row and keeps the
+    mean of those calls, for ``rounds`` rounds, after ``warmup`` untimed
+    calls of each. On a CUDA ``device`` the GPU is synchronised before and
+    after each timed stretch, so that the time is that of the work and not
+    of queueing it.
+    """
     if number < 1 or rounds < 1:
         raise ValueError(f"number={number} and rounds={rounds}: both must "
                          "be at least 1")
