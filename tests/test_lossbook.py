@@ -15,6 +15,7 @@ from lossbook.training import (
     confusion_matrix,
     predict,
     train,
+    train_steps,
     validation_split,
 )
 
@@ -79,6 +80,30 @@ def test_train_learns_a_separable_problem_and_logs_each_epoch():
     assert history[-1].val_accuracy > 0.95
     assert history[-1].train_loss < history[0].train_loss
     assert lines[0].startswith("epoch  1  train loss ")
+
+
+def test_train_steps_takes_the_steps_of_train_across_epochs():
+    """Chapters 6 and 7 train with train, chapters 8 and 9 with train_steps: from the same seed
+    and weights, the same batches and the same step, into the second epoch (7 steps of 5 a
+    epoch), with record called after each step."""
+    torch.manual_seed(0)
+    x, y = torch.randn(300, 4), torch.randint(0, 3, (300,))
+
+    def fresh():
+        torch.manual_seed(1)
+        model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+        return model, torch.optim.Adam(model.parameters(), lr=1e-2)
+
+    model, optimizer = fresh()
+    by_epoch: list[float] = []
+    train(model, nn.CrossEntropyLoss(), optimizer, (x, y), (x, y), epochs=2, batch_size=64, seed=5,
+          log=None, batch_losses=by_epoch)
+    model, optimizer = fresh()
+    recorded = []
+    by_step = train_steps(model, nn.CrossEntropyLoss(), optimizer, (x, y), 7, batch_size=64, seed=5,
+                          record=lambda outputs, labels, loss: recorded.append((len(labels), loss.item())))
+    assert len(by_epoch) == 10 and by_step == by_epoch[:7]
+    assert recorded == [(64, loss) for loss in by_step[:4]] + [(44, by_step[4]), (64, by_step[5]), (64, by_step[6])]
 
 
 def test_validation_split_is_fixed_disjoint_and_covers_the_training_set():
