@@ -83,9 +83,10 @@ def test_train_learns_a_separable_problem_and_logs_each_epoch():
 
 
 def test_train_steps_takes_the_steps_of_train_across_epochs():
-    """Chapters 6 and 7 train with train, chapters 8 and 9 with train_steps: from the same seed
-    and weights, the same batches and the same step, into the second epoch (7 steps of 5 a
-    epoch), with record called after each step."""
+    """train_steps takes the steps train takes, as its docstring and the appendix say: from the same
+    seed and weights, without a scheduler, the same batches and the same step, into the second
+    epoch (7 steps, 5 an epoch: four of 64, one of 44). record is called once a step, after it,
+    with the outputs from before it (chapter 8 records fc's norm and the batch accuracy)."""
     torch.manual_seed(0)
     x, y = torch.randn(300, 4), torch.randint(0, 3, (300,))
 
@@ -99,11 +100,20 @@ def test_train_steps_takes_the_steps_of_train_across_epochs():
     train(model, nn.CrossEntropyLoss(), optimizer, (x, y), (x, y), epochs=2, batch_size=64, seed=5,
           log=None, batch_losses=by_epoch)
     model, optimizer = fresh()
+    initial = model[2].weight.detach().clone()
     recorded = []
+
+    def record(outputs, labels, loss):
+        recorded.append((len(labels), loss.item(), nn.functional.cross_entropy(outputs, labels).item(),
+                         model[2].weight.detach().clone()))
+
     by_step = train_steps(model, nn.CrossEntropyLoss(), optimizer, (x, y), 7, batch_size=64, seed=5,
-                          record=lambda outputs, labels, loss: recorded.append((len(labels), loss.item())))
+                          record=record)
     assert len(by_epoch) == 10 and by_step == by_epoch[:7]
-    assert recorded == [(64, loss) for loss in by_step[:4]] + [(44, by_step[4]), (64, by_step[5]), (64, by_step[6])]
+    assert [(n, loss) for n, loss, _, _ in recorded] == list(zip([64] * 4 + [44, 64, 64], by_step, strict=True))
+    assert all(again == loss for _, loss, again, _ in recorded)  # the outputs the loss was computed from
+    assert not torch.equal(recorded[0][3], initial)  # the first step was taken before record
+    assert torch.equal(recorded[-1][3], model[2].weight)
 
 
 def test_validation_split_is_fixed_disjoint_and_covers_the_training_set():
