@@ -24,13 +24,13 @@ class CNN(nn.Module):
         super().__init__()
         self.layer1 = nn.Sequential(
             nn.Conv2d(1, 32, kernel_size=3, padding=1),
-            nn.ReLU(),
             nn.MaxPool2d(2),
+            nn.ReLU(),  # after pooling: same as before it, on 1/4 as many
         )
         self.layer2 = nn.Sequential(
             nn.Conv2d(32, 64, kernel_size=3, padding=1),
-            nn.ReLU(),
             nn.MaxPool2d(2),
+            nn.ReLU(),  # after pooling: same as before it, on 1/4 as many
         )
         self.fc = nn.Linear(7 * 7 * 64, 10)
         nn.init.xavier_uniform_(self.fc.weight)
