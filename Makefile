@@ -3,9 +3,10 @@
 #                 edition into _build/html/ko, then the PDF editions into
 #                 _build/pdf and the site's pdf/ (sets everything up first)
 #   make pdf      the PDF editions only, English and Korean
-#   make test     run every test, as CI does (11 to 14 minutes on 2 cores after
-#                 make book, whose site and PDFs it reads while they are current;
-#                 about two more when it builds them itself)
+#   make test     run every test, as CI does (about 11½ minutes on 2 cores after
+#                 make book, whose site and PDFs it reads while they are current,
+#                 up to a fifth more on a slow shared machine; about two more
+#                 when it builds them itself)
 #
 #   make check    before each commit (about 2 minutes): lint, the quick tests,
 #                 the -W -n build of both editions; a lagging translation is
