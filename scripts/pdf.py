@@ -157,21 +157,7 @@ def is_current(edition: str) -> bool:
     return build.stamp_matches(_stamp(edition), _outputs(edition), _tex_inputs(edition))
 
 
-def build_pdf(edition: str, reuse: bool = False) -> tuple[Path, bool]:
-    """One edition's PDF, in _build/pdf/, and whether it was reused: with ``reuse``, the one
-    there if it is current."""
-    pdf = OUT / NAMES[edition]
-    reused = reuse and is_current(edition)
-    if not reused:
-        _build_pdf(edition)
-    if build.HTML.is_dir():  # the site links to it
-        SITE.mkdir(exist_ok=True)
-        shutil.copyfile(pdf, SITE / NAMES[edition])
-    return pdf, reused
-
-
 def _build_pdf(edition: str) -> None:
-    _check_tools()
     stamp = _stamp(edition)
     stamp.unlink(missing_ok=True)  # until this build completes, no PDF is current
     inputs = build.inputs_digest()  # before building: a file changed meanwhile makes it stale
@@ -198,17 +184,23 @@ def build_pdfs(editions: list[str], reuse: bool = False) -> dict[str, tuple[Path
     Returns each edition's PDF and whether it was reused. Raises PDFError with the message of
     every edition that failed (each names its edition); any other error is raised as it is."""
     editions = list(dict.fromkeys(editions))
-    if not (reuse and all(is_current(edition) for edition in editions)):
+    reused = {edition: reuse and is_current(edition) for edition in editions}
+    stale = [edition for edition in editions if not reused[edition]]
+    if stale:
         _check_tools()
-    with ThreadPoolExecutor(max_workers=len(editions)) as pool:
-        futures = [pool.submit(build_pdf, edition, reuse) for edition in editions]
+    with ThreadPoolExecutor(max_workers=max(len(stale), 1)) as pool:
+        futures = [pool.submit(_build_pdf, edition) for edition in stale]
     failed = [future.exception() for future in futures if future.exception()]
     for error in failed:
         if not isinstance(error, PDFError):
             raise error
     if failed:
         raise PDFError("\n\n".join(map(str, failed)))
-    return {edition: future.result() for edition, future in zip(editions, futures, strict=True)}
+    if build.HTML.is_dir():  # the site links to them
+        SITE.mkdir(exist_ok=True)
+        for edition in editions:
+            shutil.copyfile(OUT / NAMES[edition], SITE / NAMES[edition])
+    return {edition: (OUT / NAMES[edition], reused[edition]) for edition in editions}
 
 
 def main(argv: list[str]) -> int:
