@@ -5,8 +5,8 @@
 #   make pdf      the PDF editions only, English and Korean
 #   make test     run every test, as CI does (about 11½ minutes on 2 cores after
 #                 make book, whose site and PDFs it reads while they are current,
-#                 up to a fifth more on a slow shared machine; about two more
-#                 when it builds them itself)
+#                 about a fifth more when a shared machine is busy; about two
+#                 more when it builds them itself)
 #
 #   make check    before each commit (about 2 minutes): lint, the quick tests,
 #                 the -W -n build of both editions; a lagging translation is
@@ -23,7 +23,7 @@
 #                 there (minutes; 2 GB from the package indexes)
 #   make serve    build, then serve the site on http://127.0.0.1:8000
 #   make lock     re-resolve requirements.txt from requirements.in (needs PyPI)
-#   make bench    the benchmark: the book's recipes against the post's (~17 min on
+#   make bench    the benchmark: the book's recipes against the post's (~13 min on
 #                 2 CPU cores); writes bench/results/<machine>.json and .png
 #   make sweep    the recipes' peak learning rates, chosen on the validation set
 #                 (~7 min); writes bench/results/<machine>-sweep.json

@@ -1,6 +1,6 @@
 """The book's benchmark (`make bench`): its recipes against the original post's.
 
-    python bench/run.py            the benchmark, about 17 minutes on 2 CPU cores
+    python bench/run.py            the benchmark, about 13 minutes on 2 CPU cores
     python bench/run.py --sweep    how the recipes' peak learning rates were
                                    chosen, on the validation set (about 7 minutes)
     python bench/run.py --quick    a smoke run of either, a few minutes
